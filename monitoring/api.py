@@ -1,0 +1,97 @@
+"""Operational endpoints: ``/health``, ``/metrics``, ``/sentry/status`` and ``/sentry-debug``."""
+
+from __future__ import annotations
+
+import sentry_sdk
+from django.conf import settings
+from django.http import Http404, HttpRequest
+from ninja import Router, Status
+
+from monitoring import health
+from monitoring.metrics import process_figures
+from monitoring.schemas import HealthOut, MetricsOut, SentryDebugOut, SentryStatusOut
+from monitoring.sentry import is_initialized
+
+router = Router(tags=["monitoring"])
+
+
+class SentryDebugError(RuntimeError):
+    """Raised on purpose by ``/sentry-debug`` to prove that errors reach Sentry."""
+
+
+def _sentry_block() -> dict[str, object]:
+    config = settings.SENTRY
+    return {
+        "initialized": is_initialized(),
+        "dsn_configured": config.dsn_configured,
+        "environment": config.environment,
+    }
+
+
+@router.get("/sentry/status", response=SentryStatusOut, summary="Sentry integration status")
+def sentry_status(request: HttpRequest) -> dict[str, object]:
+    config = settings.SENTRY
+    initialized = is_initialized()
+    return {
+        "status": "active" if initialized else "inactive",
+        **_sentry_block(),
+        "release": config.release,
+        "sample_rates": {
+            "traces": config.traces_sample_rate,
+            "profiles": config.profiles_sample_rate,
+        },
+        "integration_features": {
+            "error_tracking": initialized,
+            "performance_monitoring": initialized and config.traces_sample_rate > 0,
+            "release_tracking": initialized and bool(config.release),
+            "user_context": initialized,
+            "custom_tags": initialized,
+            "breadcrumbs": initialized,
+        },
+    }
+
+
+@router.get("/metrics", response=MetricsOut, summary="System metrics including Sentry status")
+def metrics(request: HttpRequest) -> dict[str, object]:
+    return {"sentry": _sentry_block(), "process": process_figures()}
+
+
+@router.get(
+    "/health",
+    response={200: HealthOut, 503: HealthOut},
+    summary="Health of the service and its dependencies",
+)
+def health_view(request: HttpRequest) -> Status:
+    results = health.run_checks([health.DatabaseCheck()])
+    status = health.overall_status(results)
+    body = {
+        "status": status,
+        "checks": {name: result.as_dict() for name, result in results.items()},
+        "version": settings.APP_VERSION,
+    }
+    return Status(503 if status == health.UNHEALTHY else 200, body)
+
+
+@router.get(
+    "/sentry-debug",
+    response={500: SentryDebugOut},
+    summary="Raise and capture a test error (not available in production)",
+)
+def sentry_debug(request: HttpRequest) -> Status:
+    config = settings.SENTRY
+    if config.is_production:
+        raise Http404
+    try:
+        raise SentryDebugError("Sentry debug endpoint: this test error was raised on purpose")
+    except SentryDebugError as exc:
+        event_id = sentry_sdk.capture_exception(exc)
+        return Status(
+            500,
+            {
+                "error": type(exc).__name__,
+                "message": str(exc),
+                "captured": event_id is not None,
+                "event_id": event_id,
+                "environment": config.environment,
+            },
+        )

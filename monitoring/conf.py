@@ -1,0 +1,196 @@
+"""Typed configuration parsed from the environment.
+
+Every environment variable the project reads is parsed here, strictly: an invalid value raises
+:class:`ConfigError`, which names the variable and the value expected. ``toolbox.settings`` turns
+that into one line on stderr and a non-zero exit, so a bad deployment stops at startup instead of
+running with a silent fallback.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import sys
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
+
+PRODUCTION = "production"
+DEVELOPMENT = "development"
+
+# Sampling defaults by environment, from the spec's table: everything in development, 10% in
+# production (and in any other environment that is not development, e.g. staging).
+DEFAULT_RATES = {DEVELOPMENT: 1.0, PRODUCTION: 0.1}
+NON_DEVELOPMENT_DEFAULT_RATE = 0.1
+
+_TRUE_WORDS = frozenset({"1", "true", "yes", "on", "y", "t"})
+_FALSE_WORDS = frozenset({"0", "false", "no", "off", "n", "f"})
+
+
+class ConfigError(ImproperlyConfigured):
+    """An environment variable holds a value the application cannot run with."""
+
+    def __init__(self, variable: str, value: str | None, expected: str) -> None:
+        self.variable = variable
+        self.value = value
+        self.expected = expected
+        shown = "unset" if value is None else f"{value!r}"
+        super().__init__(f"{variable}={shown} is invalid: expected {expected}")
+
+
+@contextlib.contextmanager
+def exit_on_config_error() -> Iterator[None]:
+    """Turn a :class:`ConfigError` into one line on stderr and exit status 2, no traceback."""
+    try:
+        yield
+    except ConfigError as exc:
+        sys.stderr.write(f"toolbox: configuration error: {exc}\n")
+        sys.stderr.flush()
+        raise SystemExit(2) from None
+
+
+def env_str(environ: Mapping[str, str], name: str, default: str = "") -> str:
+    return environ.get(name, default).strip()
+
+
+def env_bool(environ: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    word = raw.strip().lower()
+    if word in _TRUE_WORDS:
+        return True
+    if word in _FALSE_WORDS:
+        return False
+    raise ConfigError(name, raw, "a boolean (true/false, 1/0, yes/no, on/off)")
+
+
+def env_rate(environ: Mapping[str, str], name: str) -> float | None:
+    """A sample rate in 0..1, or None when the variable is unset or empty."""
+    raw = environ.get(name)
+    if raw is None or raw.strip() == "":
+        return None
+    try:
+        rate = float(raw)
+    except ValueError:
+        raise ConfigError(name, raw, "a number between 0 and 1") from None
+    if not 0.0 <= rate <= 1.0:  # also rejects nan
+        raise ConfigError(name, raw, "a number between 0 and 1")
+    return rate
+
+
+def env_int(environ: Mapping[str, str], name: str, default: int, *, minimum: int = 0) -> int:
+    raw = environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(name, raw, f"a whole number >= {minimum}") from None
+    if value < minimum:
+        raise ConfigError(name, raw, f"a whole number >= {minimum}")
+    return value
+
+
+def env_choice(
+    environ: Mapping[str, str], name: str, default: str, choices: tuple[str, ...]
+) -> str:
+    value = env_str(environ, name, default).upper()
+    if value not in choices:
+        raise ConfigError(name, environ.get(name), f"one of {', '.join(choices)}")
+    return value
+
+
+def env_list(environ: Mapping[str, str], name: str, default: list[str]) -> list[str]:
+    raw = environ.get(name)
+    if raw is None or raw.strip() == "":
+        return list(default)
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def parse_dsn(name: str, raw: str) -> str:
+    """Validate a Sentry DSN: ``scheme://public_key@host[:port]/project_id``."""
+    if not raw:
+        return ""
+    invalid = ConfigError(name, raw, "a Sentry DSN like https://<public-key>@<host>/<project-id>")
+    try:
+        parts = urlsplit(raw)
+        port = parts.port  # raises ValueError on a non-numeric port
+    except ValueError:
+        raise invalid from None
+    project = parts.path.rstrip("/").rsplit("/", 1)[-1]
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.username
+        or not parts.hostname
+        or not project.isdigit()
+        or (port is not None and not 0 < port < 65536)
+    ):
+        raise invalid
+    return raw
+
+
+@dataclass(frozen=True)
+class SentryConfig:
+    """Everything that decides how the Sentry SDK runs.
+
+    ``*_source`` fields record where a value came from (``"env"`` or ``"default"``), for the
+    operator pages that show the configuration in force.
+    """
+
+    dsn: str = ""
+    environment: str = DEVELOPMENT
+    release: str = "0.0.0"
+    server_name: str = field(default_factory=socket.gethostname)
+    traces_sample_rate: float = 1.0
+    profiles_sample_rate: float = 1.0
+    send_default_pii: bool = False
+    enable_logs: bool = True
+    debug: bool = False
+    traces_rate_source: str = "default"
+    profiles_rate_source: str = "default"
+
+    @property
+    def dsn_configured(self) -> bool:
+        return bool(self.dsn)
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment == PRODUCTION
+
+    @classmethod
+    def for_environment(cls, environment: str, **overrides: object) -> SentryConfig:
+        """A config with the environment's default rates; for tests and tools."""
+        rate = default_rate(environment)
+        values: dict[str, object] = {
+            "environment": environment,
+            "traces_sample_rate": rate,
+            "profiles_sample_rate": rate,
+        }
+        values.update(overrides)
+        return cls(**values)  # type: ignore[arg-type]
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str], *, app_version: str, debug: bool) -> SentryConfig:
+        environment = env_str(environ, "SENTRY_ENVIRONMENT", DEVELOPMENT) or DEVELOPMENT
+        traces = env_rate(environ, "SENTRY_TRACES_SAMPLE_RATE")
+        profiles = env_rate(environ, "SENTRY_PROFILES_SAMPLE_RATE")
+        return cls(
+            dsn=parse_dsn("SENTRY_DSN", env_str(environ, "SENTRY_DSN")),
+            environment=environment,
+            release=env_str(environ, "SENTRY_RELEASE") or app_version,
+            server_name=env_str(environ, "SENTRY_SERVER_NAME") or socket.gethostname(),
+            traces_sample_rate=default_rate(environment) if traces is None else traces,
+            profiles_sample_rate=default_rate(environment) if profiles is None else profiles,
+            send_default_pii=env_bool(environ, "SENTRY_SEND_DEFAULT_PII", False),
+            enable_logs=env_bool(environ, "SENTRY_ENABLE_LOGS", True),
+            debug=debug,
+            traces_rate_source="default" if traces is None else "env",
+            profiles_rate_source="default" if profiles is None else "env",
+        )
+
+
+def default_rate(environment: str) -> float:
+    return DEFAULT_RATES.get(environment, NON_DEVELOPMENT_DEFAULT_RATE)

@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from ninja import Schema
+
+
+class IntegrationFeaturesOut(Schema):
+    error_tracking: bool
+    performance_monitoring: bool
+    release_tracking: bool
+    user_context: bool
+    custom_tags: bool
+    breadcrumbs: bool
+
+
+class SampleRatesOut(Schema):
+    traces: float
+    profiles: float
+
+
+class SentryStatusOut(Schema):
+    status: str
+    initialized: bool
+    dsn_configured: bool
+    environment: str
+    release: str
+    sample_rates: SampleRatesOut
+    integration_features: IntegrationFeaturesOut
+
+
+class SentryBlockOut(Schema):
+    initialized: bool
+    dsn_configured: bool
+    environment: str
+
+
+class CpuSecondsOut(Schema):
+    user: float
+    system: float
+
+
+class ProcessOut(Schema):
+    pid: int
+    uptime_seconds: float
+    resident_memory_bytes: int
+    cpu_seconds: CpuSecondsOut
+    python_version: str
+    django_version: str
+    requests_served: int
+
+
+class MetricsOut(Schema):
+    sentry: SentryBlockOut
+    process: ProcessOut
+
+
+class CheckOut(Schema):
+    status: str
+    latency_ms: float
+    message: str | None = None
+
+
+class HealthOut(Schema):
+    status: str
+    checks: dict[str, CheckOut]
+    version: str
+
+
+class SentryDebugOut(Schema):
+    error: str
+    message: str
+    captured: bool
+    event_id: str | None
+    environment: str

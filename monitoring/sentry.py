@@ -1,0 +1,145 @@
+"""The one place that initialises the Sentry SDK.
+
+``build_options`` is a pure function from :class:`~monitoring.conf.SentryConfig` to the keyword
+arguments of ``sentry_sdk.init``, so tests can inspect a production or development setup without
+reloading settings. ``init_sentry`` applies it once per configuration.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+import sentry_sdk
+from django.core.signals import request_finished, request_started
+from django.db.backends.signals import connection_created
+from sentry_sdk.integrations.django import DjangoIntegration
+from sentry_sdk.integrations.logging import LoggingIntegration
+
+from monitoring.conf import SentryConfig
+from monitoring.transport import MonitoringTransport
+
+# Probes and scrapes: never traced, whatever the rate (they would drown real traffic).
+UNTRACED_PATHS = frozenset({"/health", "/health/", "/metrics", "/metrics/"})
+UNTRACED_METHODS = frozenset({"HEAD", "OPTIONS"})
+
+# Signals that fire on every request: a span each would cost CPU and say nothing.
+HOT_SIGNALS = [request_started, request_finished, connection_created]
+
+SHUTDOWN_TIMEOUT_SECONDS = 0.5
+TRANSPORT_QUEUE_SIZE = 100
+
+_lock = threading.Lock()
+_active_config: SentryConfig | None = None
+
+
+def request_path_and_method(sampling_context: dict[str, Any]) -> tuple[str, str]:
+    environ = sampling_context.get("wsgi_environ")
+    if environ is not None:
+        return environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "")
+    scope = sampling_context.get("asgi_scope")
+    if scope is not None:
+        return scope.get("path", ""), scope.get("method", "")
+    return "", ""
+
+
+def make_traces_sampler(config: SentryConfig):
+    rate = config.traces_sample_rate
+
+    def traces_sampler(sampling_context: dict[str, Any]) -> float:
+        path, method = request_path_and_method(sampling_context)
+        if path in UNTRACED_PATHS or method in UNTRACED_METHODS:
+            return 0.0
+        parent_sampled = sampling_context.get("parent_sampled")
+        if parent_sampled is not None:
+            return float(parent_sampled)
+        return rate
+
+    return traces_sampler
+
+
+def data_collection(config: SentryConfig) -> dict[str, Any]:
+    """What integrations may collect (``data_collection`` supersedes ``send_default_pii``).
+
+    With PII off, nothing identifies a person: no user identity, no IP-bearing headers, no
+    generative-AI prompts or answers, no query parameters of database statements.
+    """
+    pii = config.send_default_pii
+    terms = [] if pii else ["forwarded", "-ip", "remote-", "via", "-user", "email"]
+    return {
+        "user_info": pii,
+        "cookies": {"mode": "denylist", "terms": terms},
+        "http_headers": {"request": {"mode": "denylist", "terms": terms}},
+        "url_query_params": {"mode": "denylist", "terms": terms},
+        "gen_ai": {"inputs": pii, "outputs": pii},
+        "database_query_data": pii,
+        "queues": pii,
+        "stack_frame_variables": True,
+    }
+
+
+def build_options(config: SentryConfig) -> dict[str, Any]:
+    """The ``sentry_sdk.init`` keyword arguments for ``config``."""
+    return {
+        "dsn": config.dsn or None,
+        "environment": config.environment,
+        "release": config.release,
+        "server_name": config.server_name,
+        "data_collection": data_collection(config),
+        "traces_sampler": make_traces_sampler(config),
+        # Continuous profiling, sampled per session and bound to sampled transactions: the
+        # successor of the deprecated per-transaction profiles_sample_rate.
+        "profile_session_sample_rate": config.profiles_sample_rate,
+        "profile_lifecycle": "trace",
+        "enable_logs": config.enable_logs,
+        "integrations": [
+            DjangoIntegration(
+                transaction_style="url",
+                middleware_spans=False,
+                signals_denylist=HOT_SIGNALS,
+            ),
+            LoggingIntegration(
+                level=logging.INFO,
+                event_level=logging.ERROR,
+                sentry_logs_level=logging.INFO if config.enable_logs else None,
+                capture_sentry_logs=config.enable_logs,
+            ),
+        ],
+        "transport": MonitoringTransport,
+        "transport_queue_size": TRANSPORT_QUEUE_SIZE,
+        "shutdown_timeout": SHUTDOWN_TIMEOUT_SECONDS,
+        "max_request_body_size": "medium",
+        "include_local_variables": True,
+    }
+
+
+def init_sentry(config: SentryConfig) -> bool:
+    """Initialise the SDK for ``config``; a repeated call with the same config does nothing.
+
+    Returns whether the SDK is now active (False without a DSN: the app runs without Sentry).
+    """
+    global _active_config
+    with _lock:
+        if config == _active_config:
+            return is_initialized()
+        client = sentry_sdk.get_client()
+        if client.is_active():
+            client.close(timeout=SHUTDOWN_TIMEOUT_SECONDS)
+        if config.dsn:
+            sentry_sdk.init(**build_options(config))
+        else:
+            # No DSN: no client at all, so every SDK call is a cheap no-op.
+            sentry_sdk.get_global_scope().set_client(None)
+        _active_config = config
+        return is_initialized()
+
+
+def active_config() -> SentryConfig | None:
+    return _active_config
+
+
+def is_initialized() -> bool:
+    """Whether the SDK is set up to deliver events (a DSN and a transport)."""
+    client = sentry_sdk.get_client()
+    return client.is_active() and client.transport is not None

@@ -1,0 +1,95 @@
+import pytest
+import sentry_sdk
+from sentry_sdk.integrations.django import DjangoIntegration
+from sentry_sdk.integrations.logging import LoggingIntegration
+
+from monitoring.conf import SentryConfig
+from monitoring.sentry import build_options, init_sentry, is_initialized
+from tests.sentry_receiver import relay_errors
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def sampling_context(path: str, method: str = "GET", parent_sampled=None) -> dict:
+    return {
+        "wsgi_environ": {"PATH_INFO": path, "REQUEST_METHOD": method},
+        "parent_sampled": parent_sampled,
+    }
+
+
+def test_build_options__development_traces_everything_but_probes():
+    options = build_options(SentryConfig.for_environment("development", dsn="http://k@h/1"))
+    sampler = options["traces_sampler"]
+    assert sampler(sampling_context("/api/v1/quizzes/generate", "POST")) == 1.0
+    assert sampler(sampling_context("/health")) == 0.0
+    assert sampler(sampling_context("/metrics")) == 0.0
+    assert sampler(sampling_context("/sentry/status", "HEAD")) == 0.0
+    assert sampler(sampling_context("/sentry/status", "OPTIONS")) == 0.0
+    assert options["profile_session_sample_rate"] == 1.0
+
+
+def test_build_options__production_samples_ten_percent_and_follows_parent():
+    options = build_options(SentryConfig.for_environment("production", dsn="http://k@h/1"))
+    sampler = options["traces_sampler"]
+    assert sampler(sampling_context("/sentry/status")) == 0.1
+    assert sampler(sampling_context("/sentry/status", parent_sampled=True)) == 1.0
+    assert sampler(sampling_context("/health", parent_sampled=True)) == 0.0
+    assert options["profile_session_sample_rate"] == 0.1
+
+
+def test_build_options__integrations_and_identity():
+    config = SentryConfig.for_environment(
+        "staging", dsn="http://k@h/1", release="r1", server_name="srv", enable_logs=True
+    )
+    options = build_options(config)
+    django = next(i for i in options["integrations"] if isinstance(i, DjangoIntegration))
+    assert django.transaction_style == "url"
+    assert any(isinstance(i, LoggingIntegration) for i in options["integrations"])
+    assert (options["release"], options["environment"], options["server_name"]) == (
+        "r1",
+        "staging",
+        "srv",
+    )
+    assert options["enable_logs"] is True
+    assert options["data_collection"]["user_info"] is False
+    assert options["data_collection"]["gen_ai"] == {"inputs": False, "outputs": False}
+
+
+def test_init_sentry__without_dsn_stays_inactive():
+    assert init_sentry(SentryConfig()) is False
+    assert not is_initialized()
+    assert sentry_sdk.capture_message("nobody hears this") is None
+
+
+def test_init_sentry__is_idempotent(sentry_receiver, settings):
+    client = sentry_sdk.get_client()
+    assert init_sentry(settings.SENTRY) is True
+    assert sentry_sdk.get_client() is client
+
+
+def test_sampling__unsampled_probe_sends_no_transaction(sentry_receiver, http):
+    assert http.get("/health").status_code == 200
+    assert http.get("/metrics").status_code == 200
+    assert http.head("/sentry/status").status_code in (200, 405)
+    assert http.get("/sentry/status").status_code == 200
+    transactions = sentry_receiver.wait_for(lambda r: r.transactions)
+    assert [t["transaction"] for t in transactions] == ["/sentry/status"]
+    transaction = transactions[0]
+    assert transaction["release"] == "toolbox@9.9.9-test"
+    assert transaction["contexts"]["trace"]["op"] == "http.server"
+    assert relay_errors(transaction) == []
+
+
+def test_sampling__rate_zero_sends_no_transaction_but_errors(configure_sentry, http):
+    from tests.sentry_receiver import SentryReceiver
+
+    receiver = SentryReceiver().start()
+    try:
+        configure_sentry("production", dsn=receiver.dsn, traces_sample_rate=0.0)
+        for _ in range(5):
+            http.get("/sentry/status")
+        sentry_sdk.capture_message("still delivered")
+        receiver.wait_for(lambda r: r.events)
+        assert receiver.transactions == []
+    finally:
+        receiver.stop()

@@ -1,0 +1,84 @@
+"""Start the real app in a subprocess (gunicorn) on a free loopback port, and stop it by pid."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from tests.sentry_receiver import free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class AppServer:
+    process: subprocess.Popen
+    port: int
+    log_path: Path
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def get(self, path: str, **kwargs) -> httpx.Response:
+        return httpx.get(self.url + path, timeout=10, **kwargs)
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def stop(self, timeout: float = 10) -> float:
+        """SIGTERM the server; returns how long it took to exit."""
+        started = time.monotonic()
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        return time.monotonic() - started
+
+
+def app_environment(extra: Mapping[str, str]) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SENTRY_", "DJANGO_"))}
+    env.update(
+        {"DJANGO_SETTINGS_MODULE": "toolbox.settings", "SENTRY_DSN": "", "PYTHONUNBUFFERED": "1"}
+    )
+    env.update(extra)
+    return env
+
+
+def start_gunicorn(
+    tmp_path: Path, env: Mapping[str, str], *, workers: int = 1, wait_path: str = "/sentry/status"
+) -> AppServer:
+    port = free_port()
+    log_path = tmp_path / f"gunicorn-{port}.log"
+    command = [
+        sys.executable, "-m", "gunicorn", "toolbox.wsgi",
+        "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+        "--graceful-timeout", "5", "--log-level", "warning",
+    ]  # fmt: skip
+    log = log_path.open("wb")
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=app_environment(env), stdout=log, stderr=subprocess.STDOUT
+    )
+    server = AppServer(process, port, log_path)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited early:\n{server.log()}")
+        try:
+            server.get(wait_path)
+            return server
+        except httpx.TransportError:
+            time.sleep(0.1)
+    server.stop()
+    raise RuntimeError(f"gunicorn did not start:\n{server.log()}")

@@ -1,0 +1,134 @@
+"""Django settings for ToolboxAI, read from the environment (and a ``.env`` file when present).
+
+Every variable is documented in ``.env.sentry.example``. Parsing is strict: a bad value stops
+startup with one line naming the variable (see ``monitoring.conf``).
+"""
+
+import os
+from pathlib import Path
+
+import environ
+
+from monitoring.conf import (
+    DEVELOPMENT,
+    PRODUCTION,
+    ConfigError,
+    SentryConfig,
+    env_bool,
+    env_choice,
+    env_list,
+    env_str,
+    exit_on_config_error,
+)
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+# A .env file is optional; real environment variables win over it.
+environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+DEV_SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"
+
+with exit_on_config_error():
+    APP_ENVIRONMENT = env_str(os.environ, "SENTRY_ENVIRONMENT", DEVELOPMENT) or DEVELOPMENT
+    IS_PRODUCTION = APP_ENVIRONMENT == PRODUCTION
+    APP_VERSION = env_str(os.environ, "APP_VERSION", "1.0.0") or "1.0.0"
+    DEBUG = env_bool(os.environ, "DEBUG", not IS_PRODUCTION)
+
+    SECRET_KEY = env_str(os.environ, "SECRET_KEY")
+    if not SECRET_KEY:
+        if IS_PRODUCTION:
+            raise ConfigError("SECRET_KEY", None, "a long random secret in production")
+        SECRET_KEY = DEV_SECRET_KEY
+
+    ALLOWED_HOSTS = env_list(
+        os.environ,
+        "ALLOWED_HOSTS",
+        [] if IS_PRODUCTION else ["localhost", "127.0.0.1", "[::1]", "testserver"],
+    )
+    if IS_PRODUCTION and not ALLOWED_HOSTS:
+        raise ConfigError("ALLOWED_HOSTS", None, "comma-separated host names in production")
+
+    _database_url = env_str(os.environ, "DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
+    _bad_database_url = ConfigError(
+        "DATABASE_URL", _database_url, "a URL like postgres://user@host:5432/name or sqlite:///path"
+    )
+    if _database_url.split("://", 1)[0] not in ("postgres", "postgresql", "pgsql", "sqlite"):
+        raise _bad_database_url
+    try:
+        _database = environ.Env.db_url_config(_database_url)
+    except Exception:  # django-environ raises several types for a malformed URL
+        raise _bad_database_url from None
+    if _database["ENGINE"] == "django.db.backends.postgresql":
+        # Fail fast when the database is down instead of hanging a worker.
+        _database.setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
+        _database["CONN_HEALTH_CHECKS"] = True
+    DATABASES = {"default": _database}
+
+    LOG_LEVEL = env_choice(
+        os.environ, "LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+    )
+
+    SENTRY = SentryConfig.from_env(os.environ, app_version=APP_VERSION, debug=DEBUG)
+
+INSTALLED_APPS = [
+    # First, so that its runserver (port 8008) wins over staticfiles'.
+    "monitoring",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "ninja",
+]
+
+MIDDLEWARE = [
+    "monitoring.middleware.RequestContextMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "toolbox.urls"
+WSGI_APPLICATION = "toolbox.wsgi.application"
+ASGI_APPLICATION = "toolbox.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "var" / "static"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+if IS_PRODUCTION:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -1,0 +1,9 @@
+"""WSGI entry point: ``gunicorn toolbox.wsgi``."""
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "toolbox.settings")
+
+application = get_wsgi_application()
