@@ -7,6 +7,13 @@ class MonitoringConfig(AppConfig):
     verbose_name = "Monitoring"
 
     def ready(self) -> None:
+        from monitoring import breadcrumbs, errors
+        from monitoring.logs import configure_structlog
         from monitoring.sentry import init_sentry
 
+        configure_structlog()
         init_sentry(settings.SENTRY)
+        breadcrumbs.connect_receivers()
+        errors.register_component("/sentry", "monitoring")
+        errors.register_component("/health", "monitoring")
+        errors.register_component("/metrics", "monitoring")

@@ -18,6 +18,9 @@ from sentry_sdk.integrations.django import DjangoIntegration
 from sentry_sdk.integrations.logging import LoggingIntegration
 
 from monitoring.conf import SentryConfig
+from monitoring.context import application_context
+from monitoring.errors import classify_event
+from monitoring.scrubbing import make_hooks
 from monitoring.transport import MonitoringTransport
 
 # Probes and scrapes: never traced, whatever the rate (they would drown real traffic).
@@ -79,9 +82,23 @@ def data_collection(config: SentryConfig) -> dict[str, Any]:
     }
 
 
+def make_before_send(config: SentryConfig, scrub_event: Any) -> Any:
+    """Apply the error policy (drop, tag, fingerprint), then scrub: scrubbing is always last."""
+    environment = config.environment
+
+    def before_send(event: dict[str, Any], hint: dict[str, Any]) -> dict[str, Any] | None:
+        event = classify_event(event, hint, environment=environment)
+        return None if event is None else scrub_event(event, hint)
+
+    return before_send
+
+
 def build_options(config: SentryConfig) -> dict[str, Any]:
     """The ``sentry_sdk.init`` keyword arguments for ``config``."""
+    hooks = make_hooks(send_default_pii=config.send_default_pii)
     return {
+        **hooks,
+        "before_send": make_before_send(config, hooks["before_send"]),
         "dsn": config.dsn or None,
         "environment": config.environment,
         "release": config.release,
@@ -128,6 +145,7 @@ def init_sentry(config: SentryConfig) -> bool:
             client.close(timeout=SHUTDOWN_TIMEOUT_SECONDS)
         if config.dsn:
             sentry_sdk.init(**build_options(config))
+            sentry_sdk.get_global_scope().set_context("application", application_context(config))
         else:
             # No DSN: no client at all, so every SDK call is a cheap no-op.
             sentry_sdk.get_global_scope().set_client(None)

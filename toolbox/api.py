@@ -1,8 +1,14 @@
-"""The one NinjaAPI: every app's router is mounted here."""
+"""The one NinjaAPI: every app's router is mounted here, and client errors meet the policy."""
 
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.errors import HttpError, Throttled, ValidationError
 
+from accounts.api import router as auth_router
 from monitoring.api import router as monitoring_router
+from monitoring.errors import record_client_error
 
 api = NinjaAPI(
     title="ToolboxAI API",
@@ -13,3 +19,27 @@ api = NinjaAPI(
 )
 
 api.add_router("", monitoring_router)
+api.add_router("/api/v1/auth", auth_router)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    record_client_error(request, exc, 422)
+    return api.create_response(request, {"detail": exc.errors}, status=422)
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code < 500:
+        record_client_error(request, exc, exc.status_code)
+    response = api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+    if isinstance(exc, Throttled) and exc.wait:
+        response["Retry-After"] = str(int(exc.wait))
+    return response
+
+
+@api.exception_handler(Exception)
+def unhandled(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # Never turn a crash into a quiet JSON 500: Django's handler (and so Sentry) must see it.
+    # Django answers with toolbox.exceptions.server_error (JSON) outside DEBUG.
+    raise exc

@@ -16,10 +16,12 @@ from monitoring.conf import (
     SentryConfig,
     env_bool,
     env_choice,
+    env_int,
     env_list,
     env_str,
     exit_on_config_error,
 )
+from monitoring.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -68,7 +70,18 @@ with exit_on_config_error():
         os.environ, "LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
     )
 
+    LOG_FILE = env_str(os.environ, "LOG_FILE", str(BASE_DIR / "var" / "log" / "toolbox.jsonl"))
+
     SENTRY = SentryConfig.from_env(os.environ, app_version=APP_VERSION, debug=DEBUG)
+
+    REDIS_URL = env_str(os.environ, "REDIS_URL")
+    if REDIS_URL and REDIS_URL.split("://", 1)[0] not in ("redis", "rediss", "unix"):
+        raise ConfigError("REDIS_URL", REDIS_URL, "a URL like redis://127.0.0.1:6379/0")
+
+    JWT_ACCESS_TTL = env_int(os.environ, "JWT_ACCESS_TTL_SECONDS", 15 * 60, minimum=30)
+    JWT_REFRESH_TTL = env_int(os.environ, "JWT_REFRESH_TTL_SECONDS", 7 * 24 * 3600, minimum=60)
+    LOGIN_FAILURE_LIMIT = env_int(os.environ, "LOGIN_FAILURE_LIMIT", 5, minimum=1)
+    LOGIN_FAILURE_WINDOW = env_int(os.environ, "LOGIN_FAILURE_WINDOW_SECONDS", 300, minimum=1)
 
 INSTALLED_APPS = [
     # First, so that its runserver (port 8008) wins over staticfiles'.
@@ -80,7 +93,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "ninja",
+    "accounts",
 ]
+
+AUTH_USER_MODEL = "accounts.User"
 
 MIDDLEWARE = [
     "monitoring.middleware.RequestContextMiddleware",
@@ -127,6 +143,17 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Shared across workers and instances when Redis is configured (login throttling, settings cache).
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
+LOGGING = logging_config(level=LOG_LEVEL, log_file=Path(LOG_FILE) if LOG_FILE else None)
 
 if IS_PRODUCTION:
     SESSION_COOKIE_SECURE = True

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "accounts"
+    verbose_name = "Accounts"
+
+    def ready(self) -> None:
+        from monitoring.errors import AUTHENTICATION, register_component
+
+        register_component("/api/v1/auth/", "accounts", AUTHENTICATION)
+        register_component("/admin/", "admin")

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "Admin"
+    TEACHER = "teacher", "Teacher"
+    STUDENT = "student", "Student"
+
+
+class User(AbstractUser):
+    """A person using ToolboxAI. Many are children: see the README on personal data."""
+
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.STUDENT)
+    last_active = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+
+    @property
+    def can_generate_content(self) -> bool:
+        return self.role in (Role.TEACHER, Role.ADMIN)
+
+    def permission_names(self) -> list[str]:
+        return sorted(self.get_all_permissions())
+
+
+class RevokedToken(models.Model):
+    """A JWT id that must no longer be accepted (logout, refresh rotation)."""
+
+    jti = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField(db_index=True)
+    revoked_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.jti

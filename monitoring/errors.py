@@ -1,0 +1,179 @@
+"""Error policy and categorisation: the one table that decides what becomes a Sentry event.
+
+Client errors (4xx) are expected: in production they become a breadcrumb, a log line and a
+counter, never an event. Server errors (5xx) and unhandled exceptions are always sent. Every event
+that is sent carries ``component`` and ``error_category`` tags and a fingerprint that groups by
+component and exception type, so one failing provider is one issue, not hundreds.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.core.exceptions import DisallowedHost, PermissionDenied, SuspiciousOperation
+from django.db import DatabaseError
+from django.http import Http404
+from ninja.errors import HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from prometheus_client import Counter
+
+logger = logging.getLogger("monitoring.errors")
+
+# The categories of the spec's "Error Categorization".
+AUTHENTICATION = "authentication"
+CONTENT_GENERATION = "content_generation"
+DATABASE = "database"
+EXTERNAL_API = "external_api"
+ROBLOX_PLUGIN = "roblox_plugin"
+WEBSOCKET = "websocket"
+AI_AGENTS = "ai_agents"
+APPLICATION = "application"
+CATEGORIES = (
+    AUTHENTICATION,
+    CONTENT_GENERATION,
+    DATABASE,
+    EXTERNAL_API,
+    ROBLOX_PLUGIN,
+    WEBSOCKET,
+    AI_AGENTS,
+    APPLICATION,
+)
+
+# Exception modules whose errors mean "a service we call failed".
+EXTERNAL_MODULES = ("openai", "httpx", "httpcore", "urllib3", "requests", "pybreaker")
+
+ERRORS = Counter(
+    "toolbox_errors",
+    "Errors seen, by component, category, kind (client/server) and whether Sentry got them.",
+    ["component", "category", "kind", "reported"],
+)
+
+
+@dataclass(frozen=True)
+class ComponentRoute:
+    prefix: str
+    component: str
+    category: str
+
+
+_routes: list[ComponentRoute] = []
+
+
+def register_component(prefix: str, component: str, category: str = APPLICATION) -> None:
+    """Apps declare, in ``AppConfig.ready()``, which URL prefix is theirs. Idempotent."""
+    if category not in CATEGORIES:
+        raise ValueError(f"unknown error category {category!r}")
+    route = ComponentRoute(prefix, component, category)
+    if route not in _routes:
+        _routes.append(route)
+        _routes.sort(key=lambda r: len(r.prefix), reverse=True)
+
+
+def component_for_path(path: str) -> ComponentRoute | None:
+    for route in _routes:
+        if path.startswith(route.prefix):
+            return route
+    return None
+
+
+# --- the policy table ---------------------------------------------------------------------------
+
+# (exception class, HTTP status it stands for). Checked in order; subclasses first.
+CLIENT_ERRORS: tuple[tuple[type[BaseException], int], ...] = (
+    (NinjaValidationError, 422),
+    (Http404, 404),
+    (PermissionDenied, 403),
+    (DisallowedHost, 400),
+    (SuspiciousOperation, 400),
+)
+
+
+def client_error_status(exc: BaseException) -> int | None:
+    """The 4xx status ``exc`` stands for, or None when it is a server error."""
+    if isinstance(exc, HttpError):
+        return exc.status_code if 400 <= exc.status_code < 500 else None
+    for exc_class, status in CLIENT_ERRORS:
+        if isinstance(exc, exc_class):
+            return status
+    return None
+
+
+def report_client_errors(environment: str) -> bool:
+    """Client errors become events only in development, where they help build the client."""
+    return environment == "development"
+
+
+def category_for(exc: BaseException | None, route: ComponentRoute | None) -> str:
+    if exc is not None:
+        explicit = getattr(exc, "error_category", None)
+        if explicit in CATEGORIES:
+            return explicit
+        if isinstance(exc, DatabaseError):
+            return DATABASE
+        if type(exc).__module__.split(".")[0] in EXTERNAL_MODULES:
+            return EXTERNAL_API
+    return route.category if route else APPLICATION
+
+
+def _event_path(event: dict[str, Any]) -> str:
+    url = (event.get("request") or {}).get("url") or ""
+    return urlsplit(url).path if url else ""
+
+
+def classify_event(event: dict[str, Any], hint: dict[str, Any], *, environment: str):
+    """``before_send`` step: drop client errors per policy, tag and fingerprint the rest."""
+    exc_info = hint.get("exc_info") if hint else None
+    exc = exc_info[1] if exc_info else None
+    route = component_for_path(_event_path(event))
+    tags = event.setdefault("tags", {})
+    component = tags.get("component") or (route.component if route else "app")
+    category = tags.get("error_category") or category_for(exc, route)
+
+    if exc is not None and client_error_status(exc) is not None:
+        reported = report_client_errors(environment)
+        ERRORS.labels(component, category, "client", str(reported).lower()).inc()
+        if not reported:
+            return None
+    elif event.get("level") in ("error", "fatal") or exc is not None:
+        ERRORS.labels(component, category, "server", "true").inc()
+
+    tags["component"] = component
+    tags["error_category"] = category
+    user = event.get("user") or {}
+    if user.get("role"):
+        tags.setdefault("user.role", user["role"])
+    if exc is not None and not event.get("fingerprint"):
+        event["fingerprint"] = [component, category, type(exc).__name__]
+    return event
+
+
+def record_client_error(request: Any, exc: BaseException, status: int) -> None:
+    """A client error answered by the API: a breadcrumb and a log line; an event only by policy."""
+    from django.conf import settings
+
+    from monitoring.context import add_breadcrumb
+
+    route = component_for_path(request.path)
+    component = route.component if route else "app"
+    category = category_for(exc, route)
+    add_breadcrumb(
+        message=f"{request.method} {request.path} answered {status}",
+        category="request",
+        level="warning",
+        data={"status_code": status, "error": type(exc).__name__, "component": component},
+    )
+    logger.info(
+        "client error %s %s -> %s (%s)", request.method, request.path, status, type(exc).__name__
+    )
+    if report_client_errors(settings.SENTRY.environment):
+        import sentry_sdk
+
+        with sentry_sdk.new_scope() as scope:
+            scope.set_level("warning")
+            scope.set_tag("http.status_code", str(status))
+            sentry_sdk.capture_exception(exc)
+    else:
+        ERRORS.labels(component, category, "client", "false").inc()
