@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from accounts.models import RevokedToken, User
+from accounts.models import Classroom, RevokedToken, User
 
 
 @admin.register(User)
@@ -23,3 +23,10 @@ class UserAdmin(DjangoUserAdmin):
 class RevokedTokenAdmin(admin.ModelAdmin):
     list_display = ("jti", "revoked_at", "expires_at")
     readonly_fields = ("jti", "revoked_at", "expires_at")
+
+
+@admin.register(Classroom)
+class ClassroomAdmin(admin.ModelAdmin):
+    list_display = ("name", "teacher", "created_at")
+    filter_horizontal = ("students",)
+    search_fields = ("name",)

@@ -36,3 +36,18 @@ class RevokedToken(models.Model):
 
     def __str__(self) -> str:
         return self.jti
+
+
+class Classroom(models.Model):
+    """A teacher's class: content published to it is what its students were given."""
+
+    name = models.CharField(max_length=200)
+    teacher = models.ForeignKey(User, on_delete=models.CASCADE, related_name="taught_classrooms")
+    students = models.ManyToManyField(User, related_name="classrooms", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name

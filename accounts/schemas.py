@@ -47,3 +47,15 @@ class MeOut(Schema):
 
 class MessageOut(Schema):
     detail: str
+
+
+class ClassroomIn(Schema):
+    name: str = Field(min_length=1, max_length=200)
+    student_ids: list[int] = Field(default_factory=list, max_length=500)
+
+
+class ClassroomOut(Schema):
+    id: int
+    name: str
+    teacher_id: int
+    student_ids: list[int]

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts import tokens
-from accounts.models import RevokedToken, Role, User
+from accounts.models import Classroom, RevokedToken, Role, User
 from accounts.throttling import login_failure_throttle
 
 LAST_ACTIVE_RESOLUTION = timedelta(minutes=1)
@@ -88,3 +88,13 @@ def user_mark_active(*, user: User) -> None:
         return
     User.objects.filter(pk=user.pk).update(last_active=now)
     user.last_active = now
+
+
+def classroom_create(*, teacher: User, name: str, student_ids: list[int]) -> Classroom:
+    students = list(User.objects.filter(pk__in=student_ids, role=Role.STUDENT))
+    missing = sorted(set(student_ids) - {s.pk for s in students})
+    if missing:
+        raise ValueError(f"These ids are not students: {missing}")
+    classroom = Classroom.objects.create(teacher=teacher, name=name)
+    classroom.students.set(students)
+    return classroom

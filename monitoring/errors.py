@@ -129,7 +129,14 @@ def classify_event(event: dict[str, Any], hint: dict[str, Any], *, environment: 
     exc = exc_info[1] if exc_info else None
     route = component_for_path(_event_path(event))
     tags = event.setdefault("tags", {})
-    component = tags.get("component") or (route.component if route else "app")
+    if exc is not None:
+        for key, value in (getattr(exc, "sentry_tags", None) or {}).items():
+            tags.setdefault(key, value)
+    component = (
+        getattr(exc, "sentry_component", None)
+        or tags.get("component")
+        or (route.component if route else "app")
+    )
     category = tags.get("error_category") or category_for(exc, route)
 
     if exc is not None and client_error_status(exc) is not None:

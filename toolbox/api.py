@@ -7,8 +7,13 @@ from ninja import NinjaAPI
 from ninja.errors import HttpError, Throttled, ValidationError
 
 from accounts.api import router as auth_router
+from accounts.classrooms_api import router as classrooms_router
+from lessons.api import router as lessons_router
 from monitoring.api import router as monitoring_router
 from monitoring.errors import record_client_error
+from quizzes.api import router as quizzes_router
+from roblox.api import router as roblox_router
+from terrain.api import router as terrain_router
 
 api = NinjaAPI(
     title="ToolboxAI API",
@@ -20,6 +25,11 @@ api = NinjaAPI(
 
 api.add_router("", monitoring_router)
 api.add_router("/api/v1/auth", auth_router)
+api.add_router("/api/v1/classrooms", classrooms_router)
+api.add_router("/api/v1/content", lessons_router)
+api.add_router("/api/v1/quizzes", quizzes_router)
+api.add_router("/api/v1/terrain", terrain_router)
+api.add_router("/api/v1/roblox", roblox_router)
 
 
 @api.exception_handler(ValidationError)

@@ -94,6 +94,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "ninja",
     "accounts",
+    "lessons",
+    "quizzes",
+    "terrain",
+    "roblox",
 ]
 
 AUTH_USER_MODEL = "accounts.User"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RobloxConfig(AppConfig):
+    name = "roblox"
+    verbose_name = "Roblox"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TerrainConfig(AppConfig):
+    name = "terrain"
+    verbose_name = "Terrain"
