@@ -20,6 +20,7 @@ migrate: $(STAMP)
 	$(PY) manage.py migrate --noinput
 
 run: migrate
+	$(PY) manage.py seed_demo_users
 	$(PY) manage.py runserver
 
 test: $(STAMP)

@@ -13,6 +13,14 @@ from accounts.services import user_mark_active
 from monitoring.context import add_breadcrumb, bind_user
 
 
+def _record_authenticated(user: User, method: str) -> None:
+    add_breadcrumb(
+        message="Request authenticated",
+        category="auth",
+        data={"user_id": str(user.pk), "role": user.role, "method": method},
+    )
+
+
 class JWTAuth(HttpBearer):
     """``Authorization: Bearer <access token>``; sets ``request.user``."""
 
@@ -42,6 +50,7 @@ class JWTAuth(HttpBearer):
         request.token_claims = claims
         user_mark_active(user=user)
         bind_user(user)
+        _record_authenticated(user, "jwt")
         return user
 
 
@@ -53,6 +62,7 @@ class SessionAuth(NinjaSessionAuth):
         if user is not None:
             user_mark_active(user=user)
             bind_user(user)
+            _record_authenticated(user, "session")
         return user
 
 

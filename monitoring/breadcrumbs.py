@@ -25,6 +25,7 @@ from sentry_sdk.utils import capture_internal_exceptions
 from monitoring.context import send_pii, sentry_active
 
 logger = logging.getLogger("monitoring.lifecycle")
+auth_logger = logging.getLogger("monitoring.auth")
 
 AUTH = "auth"
 REQUEST = "request"
@@ -53,28 +54,38 @@ def username_fingerprint(username: str) -> str:
 
 
 def on_user_logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    role = getattr(user, "role", None)
+    auth_logger.info("user logged in", extra={"user_id": str(user.pk), "role": role})
     if not sentry_active():
         return
-    data: dict[str, Any] = {"user_id": str(user.pk), "role": getattr(user, "role", None)}
+    data: dict[str, Any] = {"user_id": str(user.pk), "role": role}
     if send_pii():
         data["username"] = user.get_username()
     _crumb(AUTH, "User logged in", **data)
 
 
 def on_user_logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    if not sentry_active() or user is None:
+    if user is None:
         return
-    _crumb(AUTH, "User logged out", user_id=str(user.pk), role=getattr(user, "role", None))
+    role = getattr(user, "role", None)
+    auth_logger.info("user logged out", extra={"user_id": str(user.pk), "role": role})
+    if sentry_active():
+        _crumb(AUTH, "User logged out", user_id=str(user.pk), role=role)
 
 
 def on_user_login_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kw):
-    if not sentry_active():
-        return
     username = str(credentials.get("username") or "")
     # Django has already cleansed the password; we never look at it, only whether one was sent.
     reason = "invalid_credentials" if credentials.get("password") else "missing_password"
-    shown = username if send_pii() else username_fingerprint(username)
-    _crumb(AUTH, "Login failed", level="warning", reason=reason, username=shown)
+    # With PII off only a salted hash: repeated attempts on one account still stand out.
+    who = (
+        {"username": username}
+        if send_pii()
+        else {"user_fingerprint": username_fingerprint(username)}
+    )
+    auth_logger.info("login failed", extra={"reason": reason, **who})
+    if sentry_active():
+        _crumb(AUTH, "Login failed", level="warning", reason=reason, **who)
 
 
 # --- request lifecycle --------------------------------------------------------------------------

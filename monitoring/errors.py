@@ -42,6 +42,8 @@ CATEGORIES = (
     APPLICATION,
 )
 
+# Exception modules whose errors mean "the database failed" (raised below Django's wrappers).
+DATABASE_MODULES = ("psycopg", "psycopg2", "sqlite3")
 # Exception modules whose errors mean "a service we call failed".
 EXTERNAL_MODULES = ("openai", "httpx", "httpcore", "urllib3", "requests", "pybreaker")
 
@@ -101,6 +103,17 @@ def client_error_status(exc: BaseException) -> int | None:
     return None
 
 
+# Loggers whose error records are a client's doing (a bad Host header, a tampered cookie).
+CLIENT_ERROR_LOGGERS = ("django.security.",)
+
+
+def _is_client_error(exc: BaseException | None, hint: dict[str, Any]) -> bool:
+    if exc is not None:
+        return client_error_status(exc) is not None
+    record = hint.get("log_record") if hint else None
+    return record is not None and record.name.startswith(CLIENT_ERROR_LOGGERS)
+
+
 def report_client_errors(environment: str) -> bool:
     """Client errors become events only in development, where they help build the client."""
     return environment == "development"
@@ -111,9 +124,10 @@ def category_for(exc: BaseException | None, route: ComponentRoute | None) -> str
         explicit = getattr(exc, "error_category", None)
         if explicit in CATEGORIES:
             return explicit
-        if isinstance(exc, DatabaseError):
+        module = type(exc).__module__.split(".")[0]
+        if isinstance(exc, DatabaseError) or module in DATABASE_MODULES:
             return DATABASE
-        if type(exc).__module__.split(".")[0] in EXTERNAL_MODULES:
+        if module in EXTERNAL_MODULES:
             return EXTERNAL_API
     return route.category if route else APPLICATION
 
@@ -139,7 +153,7 @@ def classify_event(event: dict[str, Any], hint: dict[str, Any], *, environment: 
     )
     category = tags.get("error_category") or category_for(exc, route)
 
-    if exc is not None and client_error_status(exc) is not None:
+    if _is_client_error(exc, hint):
         reported = report_client_errors(environment)
         ERRORS.labels(component, category, "client", str(reported).lower()).inc()
         if not reported:

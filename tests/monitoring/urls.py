@@ -1,0 +1,57 @@
+"""The project's URLs plus a probe endpoint that fails inside an authenticated request.
+
+The probe handles every kind of secret a careless view could touch (headers, cookies, query,
+body, locals, log calls, breadcrumbs, an exception message) so the sweep tests can prove none of
+them leaves the process.
+"""
+
+import logging
+
+from django.http import HttpRequest
+from django.urls import path
+from ninja import Body, NinjaAPI
+
+from accounts.auth import api_auth
+from monitoring.context import sentry_manager
+from monitoring.errors import CONTENT_GENERATION, register_component
+from toolbox.urls import handler400, handler403, handler404, handler500  # noqa: F401
+from toolbox.urls import urlpatterns as project_urlpatterns
+
+logger = logging.getLogger("tests.probe")
+
+probe_api = NinjaAPI(urls_namespace="probe", docs_url=None, openapi_url=None)
+register_component("/probe/", "probe", CONTENT_GENERATION)
+
+
+class ProbeFailure(RuntimeError):
+    pass
+
+
+@probe_api.exception_handler(Exception)
+def reraise(request: HttpRequest, exc: Exception):
+    raise exc
+
+
+@probe_api.post("/boom", auth=api_auth)
+def boom(request: HttpRequest, payload: dict = Body(...)):
+    pwd = payload.get("password")  # a local variable holding a password
+    api_key = request.headers.get("X-Api-Key")  # and one holding an API key
+    card = payload.get("card")
+    email = payload.get("email")
+    logger.info("probe called with password=%s and key %s", pwd, api_key)
+    logger.warning("contact %s paid with %s", email, card)
+    sentry_manager.add_breadcrumb(
+        message=f"probe breadcrumb for {email}",
+        category="custom",
+        data={"access_token": payload.get("access_token"), "note": f"Bearer {api_key}"},
+    )
+    raise ProbeFailure(f"probe failed for {email} using {api_key} and card {card} ({pwd})")
+
+
+@probe_api.get("/ok", auth=api_auth)
+def ok(request: HttpRequest):
+    logger.info("probe ok")
+    return {"ok": True}
+
+
+urlpatterns = [path("probe/", probe_api.urls), *project_urlpatterns]
