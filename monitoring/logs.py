@@ -2,6 +2,9 @@
 
 Every log line, ours or Django's, goes through the same processors, the last of which scrubs it
 by the same rules as Sentry events: a secret that reaches a log call never reaches the log file.
+A secret with no key nearby (a password in an exception message) is caught too: before the
+traceback is formatted, the secrets its frames hold under telling names (``pwd``, ``api_key``,
+``payload["password"]``) are harvested, and the scrub step redacts them from the whole line.
 """
 
 from __future__ import annotations
@@ -13,6 +16,10 @@ import sentry_sdk
 import structlog
 
 from monitoring.scrubbing import scrub
+from monitoring.scrubbing.known import harvest_exc_info, harvest_mapping, redact_known
+
+# Secrets harvested before formatting, for ``scrub_log``; never rendered.
+KNOWN_SECRETS = "_known_secrets"
 
 
 def add_trace_id(logger: Any, method_name: str, event_dict: dict[str, Any]) -> dict[str, Any]:
@@ -23,11 +30,32 @@ def add_trace_id(logger: Any, method_name: str, event_dict: dict[str, Any]) -> d
     return event_dict
 
 
-def scrub_log(logger: Any, method_name: str, event_dict: dict[str, Any]) -> dict[str, Any]:
+def _pii() -> bool:
     from django.conf import settings
 
-    pii = settings.SENTRY.send_default_pii if settings.configured else False
-    return scrub(event_dict, pii=pii)
+    return settings.SENTRY.send_default_pii if settings.configured else False
+
+
+def harvest_secrets(logger: Any, method_name: str, event_dict: dict[str, Any]) -> dict[str, Any]:
+    """Before ``format_exc_info``: the literal secrets held by the traceback's locals and by the
+    line's own sensitive fields, for ``scrub_log`` to redact wherever they appear."""
+    pii = _pii()
+    found = harvest_mapping(event_dict, pii=pii)
+    exc_info = event_dict.get("exc_info")
+    if exc_info:
+        found |= harvest_exc_info(exc_info, pii=pii)
+    if found:
+        event_dict[KNOWN_SECRETS] = found
+    return event_dict
+
+
+def scrub_log(logger: Any, method_name: str, event_dict: dict[str, Any]) -> dict[str, Any]:
+    known = event_dict.pop(KNOWN_SECRETS, None)
+    if not known:
+        return scrub(event_dict, pii=_pii())
+    # As for Sentry events: redact known values while whole, scrub, then redact what scrubbing
+    # decoded.
+    return redact_known(scrub(redact_known(event_dict, known), pii=_pii()), known)
 
 
 SHARED_PROCESSORS: list[Any] = [
@@ -47,6 +75,7 @@ def logging_config(*, level: str, log_file: Path | None) -> dict[str, Any]:
         "foreign_pre_chain": SHARED_PROCESSORS,
         "processors": [
             structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+            harvest_secrets,
             structlog.processors.format_exc_info,
             scrub_log,
             structlog.processors.JSONRenderer(default=str),

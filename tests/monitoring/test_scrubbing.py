@@ -18,10 +18,8 @@ from urllib.parse import quote, quote_plus, urlencode
 
 import pytest
 import sentry_sdk
-from sentry_relay import convert_datascrubbing_config, pii_strip_event
 from sentry_sdk.transport import Transport
 
-from monitoring import scrubbing
 from monitoring.scrubbing import (
     FILTERED,
     before_breadcrumb,
@@ -32,6 +30,15 @@ from monitoring.scrubbing import (
     make_hooks,
     scrub,
     scrub_text,
+)
+from monitoring.scrubbing import events as scrubbing_events
+from monitoring.scrubbing import hooks as scrubbing_hooks
+from monitoring.scrubbing import text as scrubbing_text
+from monitoring.scrubbing import walk as scrubbing_walk
+from tests.relay_check import (
+    only_keyword_heuristic,
+    relay_leftovers,
+    relay_raw_changes,
 )
 
 # --- planted secrets ------------------------------------------------------------------------------
@@ -629,7 +636,7 @@ def test_scrub__whole_value_filtered_if_scrubbing_fails(monkeypatch):
     def explode(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(scrubbing, "_walk", explode)
+    monkeypatch.setattr(scrubbing_walk, "_walk", explode)
     assert scrub({"a": 1}, pii=False) == FILTERED
 
 
@@ -640,7 +647,7 @@ def test_scrub__dict_keys_are_scrubbed_by_value_too():
 
 def test_scrub__remembers_only_clean_strings():
     scrub({"message": TEXT, "lines": [TEXT[:200], f"token={ACCESS_TOKEN}"]}, pii=False)
-    pii_off, pii_on, code = (sorted(clean) for clean in scrubbing._CLEAN)
+    pii_off, pii_on, code = (sorted(clean) for clean in scrubbing_text._CLEAN)
     assert leaked([pii_off, pii_on, code], SECRETS) == []
     assert leaked(pii_off, PERSONAL) == []
 
@@ -840,7 +847,7 @@ def test_before_send__drops_a_field_it_cannot_scrub(monkeypatch):
     def explode(value: Any, pii: bool) -> Any:
         raise RuntimeError("boom")
 
-    monkeypatch.setitem(scrubbing._FIELD_SCRUBBERS, "request", explode)
+    monkeypatch.setitem(scrubbing_events._FIELD_SCRUBBERS, "request", explode)
     result = before_send(error_event(), {}, pii=False)
     assert "request" not in result
     assert result["transaction"] == "/api/v1/login"
@@ -851,7 +858,7 @@ def test_before_send__drops_the_event_if_scrubbing_fails(monkeypatch):
     def explode(event: Any, pii: bool) -> Any:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(scrubbing, "_scrub_event", explode)
+    monkeypatch.setattr(scrubbing_hooks, "_scrub_event", explode)
     assert before_send(error_event(), {}, pii=False) is None
     assert before_send_transaction(transaction_event(), {}, pii=False) is None
 
@@ -1041,76 +1048,6 @@ def test_sdk__hooks_scrub_what_the_sdk_really_sends():
 
 
 # --- Sentry's own server-side scrubbing finds nothing left ----------------------------------------
-
-RELAY_DEFAULTS = convert_datascrubbing_config(
-    {
-        "scrubData": True,
-        "scrubDefaults": True,
-        "scrubIpAddresses": True,
-        "sensitiveFields": [],
-        "excludeFields": [],
-    }
-)
-# Relay's keyword heuristic: it filters a value whose key *or whose text* merely contains one of
-# these words ("my password was wrong", "author", "total_tokens": 12). We keep such text on
-# purpose (its secret part is already [Filtered]), so the comparison neutralises these words.
-RELAY_KEYWORDS = re.compile(
-    r"password|secret|passwd|api[-_]?key|auth|credentials|mysql_pwd|private_?key|token", re.I
-)
-
-
-def relay_normalised(event: Any, config: Any) -> Any:
-    result = pii_strip_event(config, event)
-    result.pop("_meta", None)
-    return result
-
-
-def neutralise(value: Any) -> Any:
-    if isinstance(value, str):
-        return RELAY_KEYWORDS.sub("kw", value)
-    if isinstance(value, dict):
-        return {neutralise(key): neutralise(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [neutralise(item) for item in value]
-    return value
-
-
-def leaf_differences(ours: Any, theirs: Any, path: tuple = ()) -> list[tuple]:
-    if isinstance(ours, dict) and isinstance(theirs, dict):
-        return [
-            diff
-            for key in ours.keys() | theirs.keys()
-            for diff in leaf_differences(ours.get(key), theirs.get(key), (*path, key))
-        ]
-    if isinstance(ours, list) and isinstance(theirs, list) and len(ours) == len(theirs):
-        return [
-            diff
-            for index, (a, b) in enumerate(zip(ours, theirs, strict=True))
-            for diff in leaf_differences(a, b, (*path, index))
-        ]
-    return [] if ours == theirs else [(path, ours, theirs)]
-
-
-def relay_leftovers(event: dict[str, Any]) -> list[tuple]:
-    """What relay's default server-side scrubbing would still change in ``event``."""
-    neutral = neutralise(event)
-    return leaf_differences(
-        relay_normalised(neutral, {}), relay_normalised(neutral, RELAY_DEFAULTS)
-    )
-
-
-def relay_raw_changes(event: dict[str, Any]) -> list[tuple]:
-    return leaf_differences(relay_normalised(event, {}), relay_normalised(event, RELAY_DEFAULTS))
-
-
-def only_keyword_heuristic(changes: list[tuple]) -> list[tuple]:
-    """The changes not explained by relay's keyword heuristic (in the path or in the value)."""
-    return [
-        (path, ours, theirs)
-        for path, ours, theirs in changes
-        if not any(RELAY_KEYWORDS.search(str(step)) for step in path)
-        and not (isinstance(ours, str) and RELAY_KEYWORDS.search(ours))
-    ]
 
 
 def test_relay__finds_secrets_in_the_unscrubbed_fixture():

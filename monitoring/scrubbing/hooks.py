@@ -1,0 +1,83 @@
+"""The ``before_*`` hooks handed to ``sentry_sdk.init``.
+
+Error events and transactions are harvested for known secrets (see :mod:`.known`) before they
+are scrubbed; if anything was found, its occurrences are redacted before and after scrubbing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from monitoring.scrubbing.events import _STRUCTURAL, _scrub_event
+from monitoring.scrubbing.known import KnownSecrets, harvest_event, redact_event
+from monitoring.scrubbing.messages import _scrub_crumb, _scrub_log
+
+
+def before_send(event: Any, hint: Any, *, pii: bool) -> Any:
+    """``before_send``: the scrubbed error event, or ``None`` if it cannot be scrubbed."""
+    try:
+        return _scrub_with_known(event, hint, pii)
+    except Exception:
+        return None
+
+
+def before_send_transaction(event: Any, hint: Any, *, pii: bool) -> Any:
+    """``before_send_transaction``: request, spans, contexts, tags, extra and user scrubbed."""
+    try:
+        return _scrub_with_known(event, hint, pii)
+    except Exception:
+        return None
+
+
+def _scrub_with_known(event: Any, hint: Any, pii: bool) -> Any:
+    known = KnownSecrets(harvest_event(event, hint, pii=pii))
+    if not known or not isinstance(event, dict):
+        return _scrub_event(event, pii)
+    # Before scrubbing, while known values are whole: a pattern that filters only the start of
+    # one ("password=p@ss,word" -> "password=[Filtered],word") would leave a fragment behind.
+    event = redact_event(event, known, _STRUCTURAL)
+    event = _scrub_event(event, pii)
+    # After: the forms scrubbing itself produced (percent-decoded text, re-rendered messages).
+    return None if event is None else redact_event(event, known, _STRUCTURAL)
+
+
+def before_breadcrumb(crumb: Any, hint: Any, *, pii: bool) -> Any:
+    """``before_breadcrumb``: message (re-rendered from a log record's args if needed) and data."""
+    try:
+        record = hint.get("log_record") if isinstance(hint, Mapping) else None
+        return _scrub_crumb(crumb, pii, record)
+    except Exception:
+        return None
+
+
+def before_send_log(log: Any, hint: Any, *, pii: bool) -> Any:
+    """``before_send_log``: body and attributes (template parameters included)."""
+    try:
+        return _scrub_log(log, pii)
+    except Exception:
+        return None
+
+
+def make_hooks(*, send_default_pii: bool) -> dict[str, Callable[..., Any]]:
+    """The ``sentry_sdk.init`` keyword arguments for every hook, bound to the PII setting."""
+    pii = bool(send_default_pii)
+
+    def toolbox_before_send(event: Any, hint: Any) -> Any:
+        return before_send(event, hint, pii=pii)
+
+    def toolbox_before_send_transaction(event: Any, hint: Any) -> Any:
+        return before_send_transaction(event, hint, pii=pii)
+
+    def toolbox_before_breadcrumb(crumb: Any, hint: Any) -> Any:
+        return before_breadcrumb(crumb, hint, pii=pii)
+
+    def toolbox_before_send_log(log: Any, hint: Any) -> Any:
+        return before_send_log(log, hint, pii=pii)
+
+    return {
+        "before_send": toolbox_before_send,
+        "before_send_transaction": toolbox_before_send_transaction,
+        "before_breadcrumb": toolbox_before_breadcrumb,
+        "before_send_log": toolbox_before_send_log,
+    }

@@ -1,0 +1,208 @@
+"""Value patterns: secrets (and personal data) recognisable by their form alone, plus the
+checks (Luhn, IBAN, Basic credentials) that tell a real one from look-alikes."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+
+FILTERED = "[Filtered]"
+
+_MIN_SECRET_LENGTH = 5  # "pwd=x": nothing shorter can hold a secret found by its value
+
+_PEM = re.compile(
+    r"-----BEGIN[A-Z0-9 ]*PRIVATE KEY-----.*?(?:-----END[A-Z0-9 ]*PRIVATE KEY-----|\Z)", re.S
+)
+_BEARER = re.compile(r"(?i)\bbearer(?:\s|\+|%20)+([A-Za-z0-9._~+/=-]{6,})")
+_BASIC = re.compile(r"(?i)\bbasic\s+([A-Za-z0-9+/]{4,}={0,2})(?![A-Za-z0-9+/=])")
+_PASSWORD_HASH = re.compile(  # Django's stored password hashes
+    r"(?<![\w$])(?:pbkdf2_sha(?:1|256|512)|argon2(?:id|i|d)?|bcrypt(?:_sha256)?|scrypt|sha1|md5)"
+    r"\$[^\s'\"<>,;&)}\]]+"
+)
+_JWT = re.compile(r"eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*")
+_API_KEY = re.compile(
+    r"(?<![A-Za-z0-9_-])(?:"
+    r"sk-(?:proj-|svcacct-|admin-|ant-)?[A-Za-z0-9_-]{16,}"
+    r"|(?:sk|pk|rk)_(?:live|test)_[A-Za-z0-9]{10,}"
+    r"|whsec_[A-Za-z0-9+/=]{16,}"
+    r"|gh[pousr]_[A-Za-z0-9]{30,}"
+    r"|github_pat_[A-Za-z0-9_]{20,}"
+    r"|xox[abposr]-[A-Za-z0-9-]{10,}"
+    r"|(?:AKIA|ASIA)[0-9A-Z]{16}"
+    r"|AIza[0-9A-Za-z_-]{35}"
+    r"|glpat-[A-Za-z0-9_-]{20,}"
+    r"|hf_[A-Za-z0-9]{30,}"
+    r"|npm_[A-Za-z0-9]{36}"
+    r"|sntry[su]_[A-Za-z0-9+/=_-]{20,}"
+    r")(?![A-Za-z0-9_-])"
+)
+_API_KEY_HINTS = (
+    "sk-",
+    "sk_",
+    "pk_",
+    "rk_",
+    "whsec_",
+    "ghp_",
+    "gho_",
+    "ghu_",
+    "ghs_",
+    "ghr_",
+    "github_pat_",
+    "xox",
+    "AKIA",
+    "ASIA",
+    "AIza",
+    "glpat-",
+    "hf_",
+    "npm_",
+    "sntry",
+)
+_URL_CREDENTIALS = re.compile(r"://[^\s/@:]{0,256}:[^\s/@]{0,256}@")
+# An opaque segment after a reset/activation/verification path segment: a one-time credential
+# (Django's reset/<uidb64>/<token>/, allauth's confirm-email/<key>/).
+_PATH_TOKEN_WORDS = ("reset", "activat", "confirm", "verif", "invit", "magic", "token", "password")
+_PATH_TOKEN = re.compile(
+    r"(/[\w.-]*(?i:reset|activat|confirm|verif|invit|magic|token|password)[\w.-]*/"
+    r"(?:[^/?#\s]{1,64}/)?)"
+    r"(?:[A-Za-z0-9:_-]{16,}|[0-9a-z]{1,13}-[0-9a-f]{20,})"
+    r"(?=[/?#\s'\"]|$)"
+)
+# Cheap literal-led tests that gate the costlier patterns (``re`` scans a literal much faster).
+_SSN_HINT = re.compile(r"-\d\d-\d{4}")
+_IBAN_HINT = re.compile(r"[A-Z]\d\d")
+_IPV4_HINT = re.compile(r"\.\d{1,3}\.\d{1,3}\.\d")
+_IPV6_HINT = re.compile(r":[0-9A-Fa-f]{1,4}:")
+_CARD = re.compile(r"(?<![\w.])[2-6](?:[ -]?\d){12,79}(?!\w|\.\d)")
+_CARD_GROUPS = re.compile(r"[ -]")
+_CARD_SPLIT = re.compile(r"([ -])")
+_SSN = re.compile(r"(?<![\w-])\d{3}-\d{2}-\d{4}(?![\w-])")
+_IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}(?![A-Za-z0-9])")
+_EMAIL_DOMAIN = re.compile(r"(?:@|%40)(?:[A-Za-z0-9-]{1,63}\.){1,8}[A-Za-z]{2,24}(?![A-Za-z0-9-])")
+_EMAIL_LOCAL = re.compile(r"[A-Za-z0-9._%+-]{1,64}$")
+_OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
+_V4 = rf"{_OCTET}\.{_OCTET}\.{_OCTET}\.{_OCTET}"
+_IPV4 = re.compile(rf"(?<![\w.]){_V4}(?!\w|\.\d)")
+_H = r"[0-9A-Fa-f]{1,4}"
+_IPV6 = re.compile(
+    r"(?<![\w:.])(?:"
+    rf"(?:{_H}:){{1,5}}:(?:ffff:)?{_V4}"
+    rf"|::(?:ffff(?::0{{1,4}})?:)?{_V4}"
+    rf"|(?:{_H}:){{7}}{_H}"
+    rf"|(?:{_H}:){{1,6}}:{_H}"
+    rf"|(?:{_H}:){{1,5}}(?::{_H}){{1,2}}"
+    rf"|(?:{_H}:){{1,4}}(?::{_H}){{1,3}}"
+    rf"|(?:{_H}:){{1,3}}(?::{_H}){{1,4}}"
+    rf"|(?:{_H}:){{1,2}}(?::{_H}){{1,5}}"
+    rf"|{_H}:(?::{_H}){{1,6}}"
+    rf"|::(?:{_H}:){{1,6}}{_H}|::1"  # not ::2 (a Python slice)
+    rf"|(?:{_H}:){{1,7}}:"
+    r")(?:%[0-9A-Za-z]{1,16})?(?![\w:]|\.\d)"
+)
+
+_PERCENT_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
+_NUMBERS_ONLY = re.compile(r"[\s\d.,eE+\-\[\]()]*")
+_PLACEHOLDER_VALUE = re.compile(r"%s|%\(\w+\)s|\?|\$\d+|:\w+|%\w|\{\w*\}")
+_HARMLESS_WORDS = frozenset({"true", "false", "none", "null", "undefined", "nil"})
+
+
+def _bearer(match: re.Match[str]) -> str:
+    credential = match.group(1)
+    if len(credential) >= 20 or any(ch in credential for ch in "0123456789._~+/=-"):
+        return FILTERED
+    return match.group(0)
+
+
+def _basic(match: re.Match[str]) -> str:
+    credential = match.group(1)
+    try:
+        decoded = base64.b64decode(credential + "=" * (-len(credential) % 4), validate=True)
+    except (binascii.Error, ValueError):
+        return match.group(0)
+    return FILTERED if b":" in decoded else match.group(0)
+
+
+def _api_key(match: re.Match[str]) -> str:
+    found = match.group(0)
+    if found.startswith("sk-") and len(found) < 32 and not any(ch.isdigit() for ch in found):
+        return found  # a kebab-case word such as sk-learn-something
+    return FILTERED
+
+
+def _luhn(digits: str) -> bool:
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        digit = ord(char) - 48
+        if index % 2:
+            digit *= 2
+            if digit > 9:
+                digit -= 9
+        total += digit
+    return total % 10 == 0
+
+
+def _is_card(digits: str) -> bool:
+    return 13 <= len(digits) <= 19 and digits[0] in "23456" and _luhn(digits)
+
+
+_CARD_LENGTH_PREFERENCE = (16, 15, 19, 14, 13, 17, 18)
+
+
+def _card(match: re.Match[str]) -> str:
+    found = match.group(0)
+    if _is_card(_CARD_GROUPS.sub("", found)):
+        return FILTERED
+    # Several numbers next to each other ("order 22 4111 1111 1111 1111"): find the cards among
+    # runs of whole groups.
+    return _cards_in(_CARD_SPLIT.split(found))
+
+
+def _cards_in(pieces: list[str]) -> str:
+    """``pieces``: digit groups at even indices, separators at odd ones."""
+    groups = pieces[0::2]
+    best: tuple[int, int, int] | None = None  # (preference, start, size)
+    for start in range(len(groups)):
+        digits = ""
+        for size in range(1, len(groups) - start + 1):
+            digits += groups[start + size - 1]
+            if len(digits) > 19:
+                break
+            if _is_card(digits):
+                preference = _CARD_LENGTH_PREFERENCE.index(len(digits))
+                if best is None or preference < best[0]:
+                    best = (preference, start, size)
+    if best is None:
+        return "".join(pieces)
+    _preference, start, size = best
+    first, last = 2 * start, 2 * (start + size - 1)
+    before = _cards_in(pieces[: first - 1]) + pieces[first - 1] if first else ""
+    after = pieces[last + 1] + _cards_in(pieces[last + 2 :]) if last + 1 < len(pieces) else ""
+    return before + FILTERED + after
+
+
+def _iban(match: re.Match[str]) -> str:
+    compact = match.group(0).replace(" ", "")
+    rearranged = compact[4:] + compact[:4]
+    try:
+        number = int("".join(str(int(ch, 36)) for ch in rearranged))
+    except ValueError:
+        return match.group(0)
+    return FILTERED if number % 97 == 1 else match.group(0)
+
+
+def _redact_emails(text: str) -> str:
+    """E-mail addresses, found from their ``@`` (or ``%40``) outwards."""
+    parts: list[str] = []
+    copied = 0
+    for domain in _EMAIL_DOMAIN.finditer(text):
+        local = _EMAIL_LOCAL.search(text, max(copied, domain.start() - 64), domain.start())
+        if local is None:
+            continue
+        parts.append(text[copied : local.start()])
+        parts.append(FILTERED)
+        copied = domain.end()
+    if not parts:
+        return text
+    parts.append(text[copied:])
+    return "".join(parts)
