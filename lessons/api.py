@@ -1,5 +1,103 @@
-from ninja import Router
+"""``/api/v1/content``: generate, read, list and publish lessons."""
 
-from accounts.auth import api_auth
+# No ``from __future__ import annotations``: Ninja resolves the query parameters' types.
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from ninja import Query, Router, Status
+from ninja.errors import HttpError
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from accounts.auth import api_auth, require_role
+from accounts.models import Classroom, Role
+from accounts.schemas import MessageOut
+from lessons import selectors, services
+from lessons.models import Lesson
+from lessons.schemas import LessonIn, LessonOut, LessonPublishIn, LessonSummaryOut
+from providers.base import GradeLevel, subject_normalize
 
 router = Router(tags=["lessons"], auth=api_auth)
+
+MAX_PAGE_SIZE = 100
+
+
+def _out(lesson: Lesson) -> dict[str, object]:
+    content = lesson.content
+    return {
+        "id": lesson.pk,
+        "title": lesson.title,
+        "subject": lesson.subject,
+        "grade_level": lesson.grade_level,
+        "learning_objectives": lesson.learning_objectives,
+        "content_type": lesson.content_type,
+        "complexity": lesson.complexity,
+        "seed": lesson.seed,
+        "provider": lesson.provider,
+        "fallback_reason": lesson.fallback_reason or None,
+        "summary": content.get("summary", ""),
+        "sections": content.get("sections", []),
+        "vocabulary": content.get("vocabulary", []),
+        "activities": content.get("activities", []),
+        "assessment": content.get("assessment", []),
+        "estimated_duration_minutes": content.get("estimated_duration_minutes", 0),
+        "owner_id": lesson.owner_id,
+        "classroom_ids": sorted(classroom.pk for classroom in lesson.classrooms.all()),
+        "created_at": lesson.created_at,
+    }
+
+
+def _visible_lesson(request: HttpRequest, lesson_id: int) -> Lesson:
+    lesson = selectors.lesson_get(user=request.auth, lesson_id=lesson_id)
+    if lesson is None:
+        raise HttpError(404, "Lesson not found")
+    return lesson
+
+
+@router.post(
+    "/generate",
+    response={201: LessonOut, 403: MessageOut},
+    summary="Generate a lesson (teachers and admins)",
+)
+def lesson_generate(request: HttpRequest, payload: LessonIn) -> Status:
+    owner = require_role(request, Role.TEACHER, Role.ADMIN)
+    lesson = services.lesson_generate(owner_id=owner.pk, **payload.model_dump(mode="json"))
+    return Status(201, _out(lesson))
+
+
+@router.get("", response=list[LessonSummaryOut], summary="Lessons you may read")
+@paginate(LimitOffsetPagination, max_limit=MAX_PAGE_SIZE)
+def lesson_list(
+    request: HttpRequest,
+    subject: str | None = None,
+    grade_level: Query[GradeLevel | None] = None,
+):
+    return selectors.lesson_list(
+        user=request.auth,
+        subject=subject_normalize(subject) if subject else None,
+        grade_level=grade_level,
+    )
+
+
+@router.get("/{int:lesson_id}", response={200: LessonOut, 404: MessageOut}, summary="A lesson")
+def lesson_get(request: HttpRequest, lesson_id: int) -> dict[str, object]:
+    return _out(_visible_lesson(request, lesson_id))
+
+
+@router.post(
+    "/{int:lesson_id}/publish",
+    response={200: LessonOut, 403: MessageOut, 404: MessageOut},
+    summary="Publish a lesson to one of your classrooms (its owner or an admin)",
+)
+def lesson_publish(
+    request: HttpRequest, lesson_id: int, payload: LessonPublishIn
+) -> dict[str, object]:
+    user = require_role(request, Role.TEACHER, Role.ADMIN)
+    lesson = _visible_lesson(request, lesson_id)
+    try:
+        lesson = services.lesson_publish(
+            lesson=lesson, user=user, classroom_id=payload.classroom_id
+        )
+    except PermissionDenied as exc:
+        raise HttpError(403, str(exc)) from None
+    except Classroom.DoesNotExist as exc:
+        raise HttpError(404, str(exc)) from None
+    return _out(selectors.lesson_get(user=user, lesson_id=lesson.pk))

@@ -1,5 +1,155 @@
-from ninja import Router
+"""``/api/v1/quizzes``: generate, read, list, publish and take quizzes."""
 
-from accounts.auth import api_auth
+# No ``from __future__ import annotations``: Ninja resolves the query parameters' types.
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from ninja import Query, Router, Status
+from ninja.errors import HttpError, ValidationError
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from accounts.auth import api_auth, require_role
+from accounts.models import Classroom, Role
+from accounts.schemas import MessageOut
+from providers.base import GradeLevel
+from quizzes import selectors, services
+from quizzes.models import Quiz, QuizAttempt, Subject
+from quizzes.schemas import (
+    AttemptIn,
+    AttemptOut,
+    QuizForStudentOut,
+    QuizIn,
+    QuizOut,
+    QuizPublishIn,
+    QuizSummaryOut,
+)
 
 router = Router(tags=["quizzes"], auth=api_auth)
+
+MAX_PAGE_SIZE = 100
+
+
+def _summary(quiz: Quiz) -> dict[str, object]:
+    return {
+        "id": quiz.pk,
+        "title": quiz.title,
+        "subject": quiz.subject,
+        "grade_level": quiz.grade_level,
+        "difficulty": quiz.difficulty,
+        "question_count": quiz.question_count,
+        "created_at": quiz.created_at,
+    }
+
+
+def _out(quiz: Quiz) -> dict[str, object]:
+    return {
+        **_summary(quiz),
+        "seed": quiz.seed,
+        "provider": quiz.provider,
+        "fallback_reason": quiz.fallback_reason or None,
+        "questions": quiz.questions,
+        "owner_id": quiz.owner_id,
+        "classroom_ids": sorted(classroom.pk for classroom in quiz.classrooms.all()),
+    }
+
+
+def _student_out(quiz: Quiz) -> dict[str, object]:
+    # Built field by field: what a student must not see is never copied in.
+    questions = [
+        {
+            "index": index,
+            "prompt": question["prompt"],
+            "options": question["options"],
+            "topic": question["topic"],
+        }
+        for index, question in enumerate(quiz.questions)
+    ]
+    return {**_summary(quiz), "questions": questions}
+
+
+def _attempt_out(attempt: QuizAttempt) -> dict[str, object]:
+    return {
+        "id": attempt.pk,
+        "quiz_id": attempt.quiz_id,
+        "score": attempt.score,
+        "total": attempt.total,
+        "percentage": attempt.percentage,
+        "results": attempt.results,
+        "created_at": attempt.created_at,
+    }
+
+
+def _visible_quiz(request: HttpRequest, quiz_id: int) -> Quiz:
+    quiz = selectors.quiz_get(user=request.auth, quiz_id=quiz_id)
+    if quiz is None:
+        raise HttpError(404, "Quiz not found")
+    return quiz
+
+
+@router.post(
+    "/generate",
+    response={201: QuizOut, 403: MessageOut},
+    summary="Generate a quiz (teachers and admins)",
+)
+def quiz_generate(request: HttpRequest, payload: QuizIn) -> Status:
+    owner = require_role(request, Role.TEACHER, Role.ADMIN)
+    quiz = services.quiz_generate(owner_id=owner.pk, **payload.model_dump(mode="json"))
+    return Status(201, _out(quiz))
+
+
+@router.get("", response=list[QuizSummaryOut], summary="Quizzes you may read")
+@paginate(LimitOffsetPagination, max_limit=MAX_PAGE_SIZE)
+def quiz_list(
+    request: HttpRequest,
+    subject: Subject | None = None,
+    grade_level: Query[GradeLevel | None] = None,
+):
+    return selectors.quiz_list(user=request.auth, subject=subject, grade_level=grade_level)
+
+
+@router.get(
+    "/{int:quiz_id}",
+    response={200: QuizOut | QuizForStudentOut, 404: MessageOut},
+    summary="A quiz: with answers for teachers and admins, without for students",
+)
+def quiz_get(request: HttpRequest, quiz_id: int) -> dict[str, object]:
+    quiz = _visible_quiz(request, quiz_id)
+    if selectors.quiz_answers_visible(user=request.auth):
+        return _out(quiz)
+    return _student_out(quiz)
+
+
+@router.post(
+    "/{int:quiz_id}/publish",
+    response={200: QuizOut, 403: MessageOut, 404: MessageOut},
+    summary="Publish a quiz to one of your classrooms (its owner or an admin)",
+)
+def quiz_publish(request: HttpRequest, quiz_id: int, payload: QuizPublishIn) -> dict[str, object]:
+    user = require_role(request, Role.TEACHER, Role.ADMIN)
+    quiz = _visible_quiz(request, quiz_id)
+    try:
+        quiz = services.quiz_publish(quiz=quiz, user=user, classroom_id=payload.classroom_id)
+    except PermissionDenied as exc:
+        raise HttpError(403, str(exc)) from None
+    except Classroom.DoesNotExist as exc:
+        raise HttpError(404, str(exc)) from None
+    return _out(selectors.quiz_get(user=user, quiz_id=quiz.pk))
+
+
+@router.post(
+    "/{int:quiz_id}/attempts",
+    response={201: AttemptOut, 403: MessageOut, 404: MessageOut},
+    summary="Submit your answers to a quiz given to your class (students)",
+)
+def quiz_attempt_submit(request: HttpRequest, quiz_id: int, payload: AttemptIn) -> Status:
+    student = require_role(request, Role.STUDENT)
+    quiz = selectors.quiz_get_for_attempt(user=student, quiz_id=quiz_id)
+    if quiz is None:
+        raise HttpError(404, "Quiz not found")
+    try:
+        attempt = services.quiz_attempt_submit(quiz=quiz, student=student, answers=payload.answers)
+    except ValueError as exc:
+        # Same shape as a schema error: the body is valid JSON but does not fit this quiz.
+        raise ValidationError(
+            [{"type": "value_error", "loc": ["body", "payload", "answers"], "msg": str(exc)}]
+        ) from None
+    return Status(201, _attempt_out(attempt))

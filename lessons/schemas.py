@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from ninja import Schema
+from pydantic import Field, StringConstraints, field_validator
+
+from lessons.generation import MAX_OBJECTIVE_LENGTH, MAX_OBJECTIVES
+from lessons.models import Complexity, ContentType
+from providers.base import (
+    MAX_SEED,
+    MAX_SUBJECT_LENGTH,
+    FallbackReason,
+    GradeLevel,
+    ProviderName,
+    subject_normalize,
+)
+
+Subject = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_SUBJECT_LENGTH)
+]
+Objective = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_OBJECTIVE_LENGTH)
+]
+
+
+class LessonIn(Schema):
+    subject: Subject = Field(
+        description="mathematics, science, history, geography, english, computer_science "
+        "(aliases such as 'Maths' are accepted) or any other subject"
+    )
+    grade_level: GradeLevel
+    learning_objectives: list[Objective] = Field(min_length=1, max_length=MAX_OBJECTIVES)
+    content_type: ContentType = ContentType.LESSON
+    complexity: Complexity = Complexity.INTERMEDIATE
+    seed: int | None = Field(
+        default=None, ge=0, le=MAX_SEED, description="Same request and seed: same offline lesson"
+    )
+
+    @field_validator("subject")
+    @classmethod
+    def _canonical_subject(cls, value: str) -> str:
+        return subject_normalize(value)
+
+
+class LessonPublishIn(Schema):
+    classroom_id: int = Field(ge=1)
+
+
+class SectionOut(Schema):
+    heading: str
+    body: str
+
+
+class VocabularyTermOut(Schema):
+    term: str
+    definition: str
+
+
+class ActivityOut(Schema):
+    title: str
+    instructions: str
+    duration_minutes: int
+
+
+class AssessmentItemOut(Schema):
+    question: str
+    answer: str
+
+
+class LessonSummaryOut(Schema):
+    id: int
+    title: str
+    subject: str
+    grade_level: int
+    content_type: str
+    complexity: str
+    provider: ProviderName
+    owner_id: int
+    created_at: datetime
+
+
+class LessonOut(LessonSummaryOut):
+    learning_objectives: list[str]
+    seed: int
+    fallback_reason: FallbackReason | None = Field(
+        description="Why the offline generator answered instead of the LLM, if it did"
+    )
+    summary: str
+    sections: list[SectionOut]
+    vocabulary: list[VocabularyTermOut]
+    activities: list[ActivityOut]
+    assessment: list[AssessmentItemOut]
+    estimated_duration_minutes: int
+    classroom_ids: list[int]

@@ -1,0 +1,189 @@
+"""The circuit breaker around the LLM (pybreaker), reported to Sentry and ``/health``.
+
+After ``LLM_BREAKER_FAIL_MAX`` consecutive failed calls the breaker opens: for
+``LLM_BREAKER_RESET_SECONDS`` no call is made and the offline generator answers at once. Then one
+trial call is let through (half-open): success closes the breaker, failure opens it again.
+
+* Every state change is a ``circuit_breaker`` breadcrumb (and a log line).
+* Tripping (closed -> open) sends exactly one warning-level Sentry message, tagged
+  ``component: providers``, ``error_category: external_api``, ``service: openai``, from the
+  process that tripped it. A failed trial (half-open -> open) is only a breadcrumb: the provider
+  is still down, which is not news.
+* With ``REDIS_URL`` set the state lives in Redis (``pybreaker.CircuitRedisStorage``), so every
+  worker sees one breaker; otherwise each process has its own, in memory. When Redis cannot be
+  reached the breaker falls back to memory and tries Redis again after a while.
+
+Settings are read on every use, so ``override_settings`` works and a new ``REDIS_URL`` gets a new
+storage. Callers use ``with breaker.calling():`` rather than ``breaker.call(...)``:
+``CircuitBreaker.call`` holds the breaker's lock for the whole call, which would serialise every
+LLM request of a threaded worker behind the slowest one.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import Any
+
+import pybreaker
+import redis
+import sentry_sdk
+from django.conf import settings
+from sentry_sdk.utils import capture_internal_exceptions
+
+from monitoring import errors
+from monitoring.circuits import register_circuit
+from monitoring.context import add_breadcrumb, sentry_active
+from providers.errors import COMPONENT
+
+logger = logging.getLogger(__name__)
+
+OPENAI = "openai"
+BREAKER_NAMES = (OPENAI,)
+BREADCRUMB_CATEGORY = "circuit_breaker"
+REDIS_NAMESPACE = "toolbox:breaker"
+REDIS_TIMEOUT_SECONDS = 0.5
+REDIS_RETRY_SECONDS = 30.0
+
+OPEN = pybreaker.STATE_OPEN
+CLOSED = pybreaker.STATE_CLOSED
+HALF_OPEN = pybreaker.STATE_HALF_OPEN
+
+
+class SentryBreakerListener(pybreaker.CircuitBreakerListener):
+    """Every state change becomes a breadcrumb and a log line."""
+
+    def state_change(self, cb: pybreaker.CircuitBreaker, old_state: Any, new_state: Any) -> None:
+        with capture_internal_exceptions():
+            old = old_state.name if old_state is not None else None
+            level = logging.WARNING if new_state.name == OPEN else logging.INFO
+            add_breadcrumb(
+                message=f"Circuit breaker {cb.name}: {old} -> {new_state.name}",
+                category=BREADCRUMB_CATEGORY,
+                level=logging.getLevelName(level).lower(),
+                data={"breaker": cb.name, "from": old, "to": new_state.name},
+            )
+            logger.log(level, "circuit breaker %s: %s -> %s", cb.name, old, new_state.name)
+
+
+class ReportingCircuitBreaker(pybreaker.CircuitBreaker):
+    """A breaker that tells Sentry, once, when it trips."""
+
+    def __init__(self, *, service: str, storage_kind: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.service = service
+        self.storage_kind = storage_kind
+
+    def open(self) -> bool:
+        # Only this process's own trips come through here; a state change noticed in Redis
+        # (another worker tripped it) goes through the listener alone.
+        previous = self.current_state
+        throw_new_error = super().open()
+        if previous == CLOSED:
+            self._report_opened()
+        return throw_new_error
+
+    def _report_opened(self) -> None:
+        if not sentry_active():
+            return
+        with capture_internal_exceptions(), sentry_sdk.new_scope() as scope:
+            scope.set_level("warning")
+            scope.set_tag("component", COMPONENT)
+            scope.set_tag("error_category", errors.EXTERNAL_API)
+            scope.set_tag("service", self.service)
+            scope.set_tag("circuit_breaker", self.name)
+            scope.set_context(
+                "circuit_breaker",
+                {
+                    "name": self.name,
+                    "state": OPEN,
+                    "fail_max": self.fail_max,
+                    "reset_timeout_seconds": self.reset_timeout,
+                    "storage": self.storage_kind,
+                },
+            )
+            scope.fingerprint = ["circuit-breaker", str(self.name), OPEN]
+            sentry_sdk.capture_message(
+                f"Circuit breaker {self.name} opened after {self.fail_max} consecutive failures: "
+                f"the offline generator answers for {self.reset_timeout:g} s",
+                level="warning",
+            )
+
+
+_lock = threading.Lock()
+_breakers: dict[str, ReportingCircuitBreaker] = {}
+_built: dict[str, tuple[str, float]] = {}  # name -> (REDIS_URL it was built for, when)
+
+
+def _storage(name: str, redis_url: str) -> tuple[pybreaker.CircuitBreakerStorage, str]:
+    if redis_url:
+        client = redis.Redis.from_url(
+            redis_url,
+            socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
+            socket_timeout=REDIS_TIMEOUT_SECONDS,
+        )
+        try:
+            storage = pybreaker.CircuitRedisStorage(
+                CLOSED, client, namespace=f"{REDIS_NAMESPACE}:{name}"
+            )
+            return storage, "redis"
+        except redis.RedisError as exc:
+            logger.warning(
+                "circuit breaker %s keeps its state in memory: redis unreachable (%s)",
+                name,
+                type(exc).__name__,
+            )
+    return pybreaker.CircuitMemoryStorage(CLOSED), "memory"
+
+
+def get_breaker(name: str = OPENAI) -> ReportingCircuitBreaker:
+    """The breaker called ``name``, configured from the current settings."""
+    redis_url = settings.REDIS_URL
+    with _lock:
+        breaker = _breakers.get(name)
+        built_for, built_at = _built.get(name, ("", 0.0))
+        stale = breaker is None or built_for != redis_url
+        retry_redis = (
+            breaker is not None
+            and redis_url
+            and breaker.storage_kind == "memory"
+            and time.monotonic() - built_at > REDIS_RETRY_SECONDS
+        )
+        if stale or retry_redis:
+            storage, kind = _storage(name, redis_url)
+            breaker = ReportingCircuitBreaker(
+                name=name,
+                service=name,
+                storage_kind=kind,
+                state_storage=storage,
+                listeners=[SentryBreakerListener()],
+                # The caller reports the failure that tripped the breaker; keep its exception.
+                throw_new_error_on_trip=False,
+            )
+            _breakers[name] = breaker
+            _built[name] = (redis_url, time.monotonic())
+    breaker.fail_max = settings.LLM_BREAKER_FAIL_MAX
+    breaker.reset_timeout = settings.LLM_BREAKER_RESET_SECONDS
+    return breaker
+
+
+def breaker_states() -> dict[str, str]:
+    """``{"openai": "closed"}``: each breaker and its state (``closed``, ``open``, ``half-open``).
+
+    Read from the storage, so with Redis it is the state all workers share.
+    """
+    return {name: get_breaker(name).current_state for name in BREAKER_NAMES}
+
+
+def breakers_register() -> None:
+    """Let ``/health`` and ``/metrics`` read the breakers' states. Idempotent."""
+    for name in BREAKER_NAMES:
+        register_circuit(name, lambda name=name: get_breaker(name).current_state)
+
+
+def breakers_reset() -> None:
+    """Forget every breaker of this process (tests; a Redis-held state stays in Redis)."""
+    with _lock:
+        _breakers.clear()
+        _built.clear()

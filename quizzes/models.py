@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from accounts.models import Classroom
+from providers.base import MAX_GRADE_LEVEL, FallbackReasonChoices, ProviderChoices
+from quizzes.generation import MAX_QUESTIONS, MIN_QUESTIONS
+
+
+class Subject(models.TextChoices):
+    MATHEMATICS = "mathematics", "Mathematics"
+    SCIENCE = "science", "Science"
+    HISTORY = "history", "History"
+    GEOGRAPHY = "geography", "Geography"
+    ENGLISH = "english", "English"
+    COMPUTER_SCIENCE = "computer_science", "Computer Science"
+
+
+class Difficulty(models.TextChoices):
+    EASY = "easy", "Easy"
+    MEDIUM = "medium", "Medium"
+    HARD = "hard", "Hard"
+
+
+class Quiz(models.Model):
+    """Generated multiple-choice questions. Students take it once it is published to their class."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quizzes"
+    )
+    subject = models.CharField(max_length=32, choices=Subject.choices)
+    grade_level = models.PositiveSmallIntegerField(
+        validators=[MaxValueValidator(MAX_GRADE_LEVEL)], help_text="0 is kindergarten"
+    )
+    difficulty = models.CharField(max_length=8, choices=Difficulty.choices)
+    question_count = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(MIN_QUESTIONS), MaxValueValidator(MAX_QUESTIONS)]
+    )
+    seed = models.PositiveIntegerField()
+    provider = models.CharField(max_length=16, choices=ProviderChoices.choices)
+    fallback_reason = models.CharField(
+        max_length=32, choices=FallbackReasonChoices.choices, blank=True, default=""
+    )
+    title = models.CharField(max_length=200)
+    # [Question.to_dict(), ...]: prompt, options, correct_index, answer, explanation, topic
+    questions = models.JSONField(default=list)
+    classrooms = models.ManyToManyField(Classroom, related_name="quizzes", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "quizzes"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["subject", "grade_level"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(grade_level__lte=MAX_GRADE_LEVEL),
+                name="quiz_grade_level_0_to_12",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(question_count__gte=MIN_QUESTIONS)
+                & models.Q(question_count__lte=MAX_QUESTIONS),
+                name="quiz_question_count_1_to_50",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class QuizAttempt(models.Model):
+    """One student's graded answers to a quiz."""
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="attempts")
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_attempts"
+    )
+    answers = models.JSONField(default=list)  # chosen option per question, null = unanswered
+    score = models.PositiveSmallIntegerField()
+    total = models.PositiveSmallIntegerField()
+    percentage = models.FloatField()
+    results = models.JSONField(default=list)  # per question: correct, chosen, correct_index...
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Attempt {self.pk} on quiz {self.quiz_id}: {self.score}/{self.total}"

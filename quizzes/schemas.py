@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from ninja import Schema
+from pydantic import Field, StrictInt, field_validator
+
+from providers.base import MAX_SEED, FallbackReason, GradeLevel, ProviderName
+from quizzes.generation import MAX_QUESTIONS, MIN_QUESTIONS, normalize_subject
+from quizzes.models import Difficulty, Subject
+
+
+class QuizIn(Schema):
+    subject: Subject = Field(description="Aliases such as 'Maths' or 'CS' are accepted")
+    grade_level: GradeLevel
+    difficulty: Difficulty = Difficulty.MEDIUM
+    question_count: int = Field(default=10, ge=MIN_QUESTIONS, le=MAX_QUESTIONS)
+    seed: int | None = Field(
+        default=None, ge=0, le=MAX_SEED, description="Same request and seed: same offline quiz"
+    )
+
+    @field_validator("subject", mode="before")
+    @classmethod
+    def _canonical_subject(cls, value: Any) -> Any:
+        try:
+            return normalize_subject(value)
+        except ValueError:
+            return value  # the enum check reports it, with the allowed values
+
+
+class QuizPublishIn(Schema):
+    classroom_id: int = Field(ge=1)
+
+
+class QuestionOut(Schema):
+    prompt: str
+    options: list[str]
+    correct_index: int
+    answer: str
+    explanation: str
+    topic: str
+
+
+class QuestionForStudentOut(Schema):
+    """A question as the student taking the quiz sees it: no answer, no explanation."""
+
+    index: int
+    prompt: str
+    options: list[str]
+    topic: str
+
+
+class QuizSummaryOut(Schema):
+    id: int
+    title: str
+    subject: str
+    grade_level: int
+    difficulty: str
+    question_count: int
+    created_at: datetime
+
+
+class QuizOut(QuizSummaryOut):
+    seed: int
+    provider: ProviderName
+    fallback_reason: FallbackReason | None = Field(
+        description="Why the offline generator answered instead of the LLM, if it did"
+    )
+    questions: list[QuestionOut]
+    owner_id: int
+    classroom_ids: list[int]
+
+
+class QuizForStudentOut(QuizSummaryOut):
+    questions: list[QuestionForStudentOut]
+
+
+class AttemptIn(Schema):
+    answers: list[StrictInt | None] = Field(
+        max_length=MAX_QUESTIONS,
+        description="The chosen option's index for each question, in order; null = unanswered",
+    )
+
+
+class QuestionResultOut(Schema):
+    index: int
+    correct: bool
+    chosen: int | None
+    correct_index: int
+    explanation: str
+
+
+class AttemptOut(Schema):
+    id: int
+    quiz_id: int
+    score: int
+    total: int
+    percentage: float
+    results: list[QuestionResultOut]
+    created_at: datetime

@@ -1,0 +1,51 @@
+"""Quiz reads: who may see which quizzes, and with or without the answers."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from accounts.models import Role, User
+from quizzes.models import Quiz
+
+Published = Quiz.classrooms.through
+
+
+def quiz_answers_visible(*, user: User) -> bool:
+    """Teachers and admins see answers and explanations; students are taking the quiz."""
+    return user.role in (Role.TEACHER, Role.ADMIN) or user.is_superuser
+
+
+def quiz_visible(*, user: User) -> QuerySet[Quiz]:
+    """Admins see every quiz; teachers their own and those published to their classes;
+    students only those published to a class they are in."""
+    quizzes = Quiz.objects.all()
+    if user.role == Role.ADMIN or user.is_superuser:
+        return quizzes
+    if user.role == Role.TEACHER:
+        taught = Published.objects.filter(classroom__teacher=user).values("quiz_id")
+        return quizzes.filter(Q(owner=user) | Q(pk__in=taught))
+    return quizzes.filter(pk__in=quiz_ids_given_to(user=user))
+
+
+def quiz_ids_given_to(*, user: User) -> QuerySet:
+    return Published.objects.filter(classroom__students=user).values("quiz_id")
+
+
+def quiz_list(
+    *, user: User, subject: str | None = None, grade_level: int | None = None
+) -> QuerySet[Quiz]:
+    quizzes = quiz_visible(user=user).defer("questions")
+    if subject:
+        quizzes = quizzes.filter(subject=subject)
+    if grade_level is not None:
+        quizzes = quizzes.filter(grade_level=grade_level)
+    return quizzes
+
+
+def quiz_get(*, user: User, quiz_id: int) -> Quiz | None:
+    return quiz_visible(user=user).filter(pk=quiz_id).prefetch_related("classrooms").first()
+
+
+def quiz_get_for_attempt(*, user: User, quiz_id: int) -> Quiz | None:
+    """A quiz the user may take: one published to a class they are a student in."""
+    return Quiz.objects.filter(pk=quiz_id, pk__in=quiz_ids_given_to(user=user)).first()
