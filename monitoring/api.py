@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import sentry_sdk
 from django.conf import settings
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Router, Status
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from monitoring import health
-from monitoring.metrics import process_figures
+from monitoring.access import monitoring_access
+from monitoring.circuits import circuit_states
+from monitoring.metrics import build_report, process_figures, scrape_registry
 from monitoring.schemas import HealthOut, MetricsOut, SentryDebugOut, SentryStatusOut
 from monitoring.sentry import is_initialized
 
@@ -28,7 +31,12 @@ def _sentry_block() -> dict[str, object]:
     }
 
 
-@router.get("/sentry/status", response=SentryStatusOut, summary="Sentry integration status")
+@router.get(
+    "/sentry/status",
+    response=SentryStatusOut,
+    auth=monitoring_access,
+    summary="Sentry integration status",
+)
 def sentry_status(request: HttpRequest) -> dict[str, object]:
     config = settings.SENTRY
     initialized = is_initialized()
@@ -51,9 +59,29 @@ def sentry_status(request: HttpRequest) -> dict[str, object]:
     }
 
 
-@router.get("/metrics", response=MetricsOut, summary="System metrics including Sentry status")
-def metrics(request: HttpRequest) -> dict[str, object]:
-    return {"sentry": _sentry_block(), "process": process_figures()}
+@router.get(
+    "/metrics",
+    response=MetricsOut,
+    auth=monitoring_access,
+    summary="Metrics: JSON, or the Prometheus/OpenMetrics text format when a scraper asks for it",
+)
+def metrics(request: HttpRequest):
+    registry = scrape_registry()
+    accept = request.headers.get("Accept", "")
+    if "application/openmetrics-text" in accept:
+        from prometheus_client.openmetrics import exposition as openmetrics
+
+        return HttpResponse(
+            openmetrics.generate_latest(registry), content_type=openmetrics.CONTENT_TYPE_LATEST
+        )
+    if "text/plain" in accept:
+        return HttpResponse(generate_latest(registry), content_type=CONTENT_TYPE_LATEST)
+    return {
+        "sentry": _sentry_block(),
+        "process": process_figures(),
+        **build_report(registry),
+        "circuit_breakers": circuit_states(),
+    }
 
 
 @router.get(
@@ -62,7 +90,7 @@ def metrics(request: HttpRequest) -> dict[str, object]:
     summary="Health of the service and its dependencies",
 )
 def health_view(request: HttpRequest) -> Status:
-    results = health.run_checks([health.DatabaseCheck()])
+    results = health.run_checks(health.default_checks())
     status = health.overall_status(results)
     body = {
         "status": status,

@@ -23,6 +23,7 @@ from django.db.models.signals import post_delete, post_save
 from sentry_sdk.utils import capture_internal_exceptions
 
 from monitoring.context import send_pii, sentry_active
+from monitoring.metrics import record_content_generated
 
 logger = logging.getLogger("monitoring.lifecycle")
 auth_logger = logging.getLogger("monitoring.auth")
@@ -37,6 +38,7 @@ _request_started_at: contextvars.ContextVar[float | None] = contextvars.ContextV
     "request_started_at", default=None
 )
 _content_models: dict[type, str] = {}
+_generated_models: set[type] = set()
 
 
 def _crumb(category: str, message: str, level: str = "info", **data: Any) -> None:
@@ -112,10 +114,13 @@ def on_request_finished(sender: Any, **kwargs: Any) -> None:
 # --- content ------------------------------------------------------------------------------------
 
 
-def track_content_model(model: type, name: str | None = None) -> None:
-    """Opt a content model in: its creation, update and deletion become breadcrumbs."""
+def track_content_model(model: type, name: str | None = None, *, generated: bool = True) -> None:
+    """Opt a content model in: its creation, update and deletion become breadcrumbs, and (when
+    ``generated``) each creation counts in ``/metrics`` by app, subject and grade."""
     label = name or model._meta.model_name
     _content_models[model] = label
+    if generated:
+        _generated_models.add(model)
     post_save.connect(on_content_saved, sender=model, dispatch_uid=f"monitoring-save-{label}")
     post_delete.connect(on_content_deleted, sender=model, dispatch_uid=f"monitoring-delete-{label}")
 
@@ -125,6 +130,12 @@ def tracked_content_models() -> dict[type, str]:
 
 
 def on_content_saved(sender: type, instance: Any, created: bool, **kwargs: Any) -> None:
+    if created and sender in _generated_models:
+        record_content_generated(
+            app=sender._meta.app_label,
+            subject=getattr(instance, "subject", "-"),
+            grade=getattr(instance, "grade_level", "-"),
+        )
     if not sentry_active():
         return
     action = "created" if created else "updated"

@@ -127,7 +127,10 @@ set_user_context = sentry_manager.set_user_context
 
 
 def application_context(config: Any) -> dict[str, Any]:
+    import os
+
     return {
+        "process_id": os.getpid(),
         "environment": config.environment,
         "release": config.release,
         "server_name": config.server_name,

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 import sentry_sdk
 from django.conf import settings
+from django.db.models import Model
 from sentry_sdk.utils import capture_internal_exceptions
 
 from monitoring import errors
@@ -54,6 +55,9 @@ def _parameters(signature: inspect.Signature, args: tuple, kwargs: dict) -> dict
             continue
         if isinstance(value, str | int | float | bool) or value is None:
             shown[name] = value if not isinstance(value, str) else value[:MAX_PARAMETER_LENGTH]
+        elif isinstance(value, Model):
+            # A model's repr can be personal (a User's is the username): the id says enough.
+            shown[name] = f"{value._meta.label}#{value.pk}"
         else:
             shown[name] = repr(value)[:MAX_PARAMETER_LENGTH]
     return scrub(shown, pii=settings.SENTRY.send_default_pii)

@@ -115,8 +115,12 @@ def _is_client_error(exc: BaseException | None, hint: dict[str, Any]) -> bool:
 
 
 def report_client_errors(environment: str) -> bool:
-    """Client errors become events only in development, where they help build the client."""
-    return environment == "development"
+    """Client errors become events only in development, where they help build the client,
+    unless the admin's monitoring settings say otherwise (e.g. report 4xx in staging)."""
+    from monitoring.runtime import current
+
+    override = current().report_client_errors
+    return environment == "development" if override is None else override
 
 
 def category_for(exc: BaseException | None, route: ComponentRoute | None) -> str:
@@ -155,7 +159,8 @@ def classify_event(event: dict[str, Any], hint: dict[str, Any], *, environment: 
 
     if _is_client_error(exc, hint):
         reported = report_client_errors(environment)
-        ERRORS.labels(component, category, "client", str(reported).lower()).inc()
+        if not getattr(exc, "_toolbox_counted", False):  # the API path counted it already
+            ERRORS.labels(component, category, "client", str(reported).lower()).inc()
         if not reported:
             return None
     elif event.get("level") in ("error", "fatal") or exc is not None:
@@ -189,12 +194,14 @@ def record_client_error(request: Any, exc: BaseException, status: int) -> None:
     logger.info(
         "client error %s %s -> %s (%s)", request.method, request.path, status, type(exc).__name__
     )
-    if report_client_errors(settings.SENTRY.environment):
-        import sentry_sdk
+    import sentry_sdk
 
+    reported = report_client_errors(settings.SENTRY.environment)
+    sent = reported and sentry_sdk.get_client().is_active()
+    ERRORS.labels(component, category, "client", str(sent).lower()).inc()
+    if sent:
+        exc._toolbox_counted = True
         with sentry_sdk.new_scope() as scope:
             scope.set_level("warning")
             scope.set_tag("http.status_code", str(status))
             sentry_sdk.capture_exception(exc)
-    else:
-        ERRORS.labels(component, category, "client", "false").inc()

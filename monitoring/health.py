@@ -1,13 +1,27 @@
-"""Health checks: small dataclasses whose ``run()`` raises :class:`HealthCheckError` on failure."""
+"""Health checks: small dataclasses whose ``run()`` raises :class:`HealthCheckError` on failure.
+
+``run_checks`` runs them concurrently, each with its own time limit, so one slow dependency
+cannot hold the probe. What a check reports is a status, a latency and a short generic message;
+the details go to the log, never to the caller.
+"""
 
 from __future__ import annotations
 
 import logging
+import shutil
 import time
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import ClassVar
 
+from django.conf import settings
+from django.core.cache import caches
 from django.db import connections
+from django.db.migrations.executor import MigrationExecutor
+
+from monitoring.circuits import OPEN, circuit_states
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +56,9 @@ class CheckResult:
 @dataclass
 class HealthCheck:
     name: ClassVar[str]
+    timeout_seconds: ClassVar[float] = 2.0
+    # What a check that does not finish in time means for the service.
+    timeout_status: ClassVar[str] = DEGRADED
 
     def run(self) -> None:
         raise NotImplementedError
@@ -64,6 +81,8 @@ class HealthCheck:
 @dataclass
 class DatabaseCheck(HealthCheck):
     name: ClassVar[str] = "database"
+    timeout_seconds: ClassVar[float] = 4.0
+    timeout_status: ClassVar[str] = UNHEALTHY
     alias: str = field(default="default")
 
     def run(self) -> None:
@@ -76,6 +95,125 @@ class DatabaseCheck(HealthCheck):
             raise HealthCheckError("database unreachable") from exc
 
 
+@dataclass
+class MigrationsCheck(HealthCheck):
+    """Unhealthy while migrations are pending: the code expects tables that are not there."""
+
+    name: ClassVar[str] = "migrations"
+    timeout_seconds: ClassVar[float] = 4.0
+    timeout_status: ClassVar[str] = UNHEALTHY
+    alias: str = field(default="default")
+
+    def run(self) -> None:
+        try:
+            connection = connections[self.alias]
+            executor = MigrationExecutor(connection)
+            pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+        except Exception as exc:
+            logger.warning("migrations health check failed: %s", type(exc).__name__)
+            raise HealthCheckError("migration state unknown") from exc
+        if pending:
+            raise HealthCheckError(f"{len(pending)} migration(s) not applied")
+
+
+@dataclass
+class CacheCheck(HealthCheck):
+    """Degraded when the cache is down: throttling and shared state fall back, requests work."""
+
+    name: ClassVar[str] = "cache"
+    alias: str = field(default="default")
+
+    def run(self) -> None:
+        key = f"health-check:{time.monotonic_ns()}"
+        try:
+            cache = caches[self.alias]
+            cache.set(key, "ok", timeout=5)
+            value = cache.get(key)
+            cache.delete(key)
+        except Exception as exc:
+            logger.warning("cache health check failed: %s", type(exc).__name__)
+            raise HealthCheckDegraded("cache unreachable") from exc
+        if value != "ok":
+            raise HealthCheckDegraded("cache does not keep values")
+
+
+@dataclass
+class DiskCheck(HealthCheck):
+    name: ClassVar[str] = "disk"
+
+    def run(self) -> None:
+        path = Path(settings.BASE_DIR)
+        usage = shutil.disk_usage(path)
+        free_percent = usage.free * 100 / usage.total
+        if free_percent < settings.HEALTH_DISK_CRITICAL_PERCENT:
+            raise HealthCheckError(f"free disk {free_percent:.1f}%")
+        if free_percent < settings.HEALTH_DISK_MIN_FREE_PERCENT:
+            raise HealthCheckDegraded(f"free disk {free_percent:.1f}%")
+
+
+@dataclass
+class CircuitBreakerCheck(HealthCheck):
+    """Degraded, not down, while a circuit breaker is open: requests are still answered (by the
+    fallback), but a dependency is failing."""
+
+    name: ClassVar[str] = "circuit_breakers"
+
+    def run(self) -> None:
+        opened = sorted(name for name, state in circuit_states().items() if state == OPEN)
+        if opened:
+            raise HealthCheckDegraded(f"circuit breaker open: {', '.join(opened)}")
+
+
+@dataclass
+class SentryTransportCheck(HealthCheck):
+    """Degraded when the SDK's queue is (nearly) full: Sentry is slow or down, events are lost."""
+
+    name: ClassVar[str] = "sentry_transport"
+
+    def run(self) -> None:
+        from monitoring.sentry import transport_queue_fill
+
+        fill = transport_queue_fill()
+        if fill is not None and fill >= 0.9:
+            raise HealthCheckDegraded(f"event queue {fill:.0%} full")
+
+
+def default_checks() -> list[HealthCheck]:
+    return [
+        DatabaseCheck(),
+        MigrationsCheck(),
+        CacheCheck(),
+        DiskCheck(),
+        CircuitBreakerCheck(),
+        SentryTransportCheck(),
+    ]
+
+
+_executor = ThreadPoolExecutor(max_workers=8, thread_name_prefix="health")
+
+
+def _run_in_thread(check: HealthCheck) -> CheckResult:
+    try:
+        return check.result()
+    finally:
+        connections.close_all()  # this thread's own connections; never leak one per probe
+
+
+def run_checks(checks: list[HealthCheck]) -> dict[str, CheckResult]:
+    """Run every check concurrently; a check past its time limit is reported as timed out."""
+    started = time.perf_counter()
+    futures = {check.name: (check, _executor.submit(_run_in_thread, check)) for check in checks}
+    results: dict[str, CheckResult] = {}
+    for name, (check, future) in futures.items():
+        remaining = check.timeout_seconds - (time.perf_counter() - started)
+        try:
+            results[name] = future.result(timeout=max(remaining, 0.0))
+        except FutureTimeout:
+            latency_ms = round((time.perf_counter() - started) * 1000, 2)
+            results[name] = CheckResult(check.timeout_status, latency_ms, "timed out")
+    return results
+
+
 def overall_status(results: dict[str, CheckResult]) -> str:
     statuses = {result.status for result in results.values()}
     if UNHEALTHY in statuses:
@@ -83,7 +221,3 @@ def overall_status(results: dict[str, CheckResult]) -> str:
     if DEGRADED in statuses:
         return DEGRADED
     return HEALTHY
-
-
-def run_checks(checks: list[HealthCheck]) -> dict[str, CheckResult]:
-    return {check.name: check.result() for check in checks}

@@ -6,10 +6,10 @@ slow the request it describes, and is skipped entirely when Sentry is off.
 
 from __future__ import annotations
 
+import contextvars
 import re
 import time
 import uuid
-import weakref
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -19,8 +19,10 @@ from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.http import HttpRequest, HttpResponse
 from sentry_sdk.utils import capture_internal_exceptions
 
+from monitoring import alerts
 from monitoring.context import resolved_user, send_pii, sentry_active, user_context
-from monitoring.metrics import REQUESTS
+from monitoring.errors import component_for_path
+from monitoring.metrics import record_request
 from monitoring.sentry import UNTRACED_PATHS
 
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -43,37 +45,51 @@ def route_of(request: HttpRequest) -> str | None:
     return f"/{match.route}" if match is not None and match.route is not None else None
 
 
-def make_event_processor(request: HttpRequest) -> Callable:
-    """Enrich every event of this request; holds the request weakly (no reference cycle)."""
-    request_ref = weakref.ref(request)
+_current_request: contextvars.ContextVar[HttpRequest | None] = contextvars.ContextVar(
+    "toolbox_current_request", default=None
+)
 
-    def processor(event: dict[str, Any], hint: dict[str, Any]) -> dict[str, Any]:
-        request = request_ref()
-        if request is None:
-            return event
+
+def request_details(request: HttpRequest, *, pii: bool) -> dict[str, Any]:
+    details = {
+        "request_id": getattr(request, "request_id", None),
+        "method": request.method,
+        "route": route_of(request),
+        "user_agent": request.headers.get("User-Agent", ""),
+        "query": {key: request.GET.getlist(key) for key in request.GET},
+    }
+    if pii:
+        details["client_ip"] = client_ip(request)
+    return details
+
+
+def enrich(event: dict[str, Any], request: HttpRequest) -> dict[str, Any]:
+    pii = send_pii()
+    user = resolved_user(request)
+    if user is not None:
+        ip_address = client_ip(request) if pii else None
+        event["user"] = {
+            **(event.get("user") or {}),
+            **user_context(user, pii=pii, ip_address=ip_address),
+        }
+        if getattr(user, "role", None):
+            event.setdefault("tags", {}).setdefault("user.role", user.role)
+    event.setdefault("tags", {}).setdefault("request_id", getattr(request, "request_id", None))
+    event.setdefault("contexts", {})["request_details"] = request_details(request, pii=pii)
+    return event
+
+
+def request_event_processor(event: dict[str, Any], hint: dict[str, Any]) -> dict[str, Any]:
+    """Registered once on the global scope: enriches events raised while a request is handled.
+
+    The request comes from a context variable, not from a processor added per request, so a
+    scope that outlives the request (a test client, a management command) never keeps it.
+    """
+    request = _current_request.get()
+    if request is not None:
         with capture_internal_exceptions():
-            pii = send_pii()
-            user = resolved_user(request)
-            if user is not None:
-                event["user"] = {
-                    **(event.get("user") or {}),
-                    **user_context(user, pii=pii, ip_address=client_ip(request) if pii else None),
-                }
-                if getattr(user, "role", None):
-                    event.setdefault("tags", {}).setdefault("user.role", user.role)
-            details = {
-                "request_id": getattr(request, "request_id", None),
-                "method": request.method,
-                "route": route_of(request),
-                "user_agent": request.headers.get("User-Agent", ""),
-                "query": {key: request.GET.getlist(key) for key in request.GET},
-            }
-            if pii:
-                details["client_ip"] = client_ip(request)
-            event.setdefault("contexts", {})["request_details"] = details
-        return event
-
-    return processor
+            enrich(event, request)
+    return event
 
 
 class RequestContextMiddleware:
@@ -88,45 +104,66 @@ class RequestContextMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse | Awaitable[HttpResponse]:
         if iscoroutinefunction(self):
             return self.__acall__(request)
-        started = self._start(request)
+        started, token = self._start(request)
         try:
             response = self.get_response(request)
             return self._finish(request, response, started)
         finally:
+            _current_request.reset(token)
             structlog.contextvars.clear_contextvars()
 
     async def __acall__(self, request: HttpRequest) -> HttpResponse:
-        started = self._start(request)
+        started, token = self._start(request)
         try:
             response = await self.get_response(request)
             return self._finish(request, response, started)
         finally:
+            _current_request.reset(token)
             structlog.contextvars.clear_contextvars()
 
-    def _start(self, request: HttpRequest) -> float:
+    def _start(self, request: HttpRequest) -> tuple[float, contextvars.Token]:
         request.request_id = request_id_from(request)
         structlog.contextvars.clear_contextvars()
         structlog.contextvars.bind_contextvars(request_id=request.request_id)
+        token = _current_request.set(request)
         if sentry_active():
             with capture_internal_exceptions():
-                scope = sentry_sdk.get_isolation_scope()
-                scope.set_tag("request_id", request.request_id)
-                scope.add_event_processor(make_event_processor(request))
-        return time.perf_counter()
+                if sentry_sdk.get_current_scope().transaction is not None:
+                    # Sentry's WSGI/ASGI middleware gave this request a scope of its own.
+                    sentry_sdk.get_isolation_scope().set_tag("request_id", request.request_id)
+        return time.perf_counter(), token
 
     def _finish(self, request: HttpRequest, response: HttpResponse, started: float) -> HttpResponse:
         response[REQUEST_ID_HEADER] = request.request_id
         if request.path in UNTRACED_PATHS:
             return response
-        REQUESTS.labels(request.method, f"{response.status_code // 100}xx").inc()
+        seconds = time.perf_counter() - started
+        route = route_of(request)
+        component = component_for_path(request.path)
+        record_request(
+            route=route,
+            method=request.method,
+            status=response.status_code,
+            component=component.component if component else "app",
+            seconds=seconds,
+        )
+        alerts.observe(response.status_code, seconds)
         if sentry_active():
             with capture_internal_exceptions():
-                duration_ms = round((time.perf_counter() - started) * 1000, 2)
-                route = route_of(request) or request.path
+                duration_ms = round(seconds * 1000, 2)
+                route = route or request.path
                 transaction = sentry_sdk.get_current_scope().transaction
                 if transaction is not None:
                     transaction.set_data("http.response_time_ms", duration_ms)
                     transaction.set_data("http.response.status_code", response.status_code)
+                    # The transaction is sent after this middleware returns: give its (per
+                    # request) scope what the event processor can no longer see then.
+                    scope = sentry_sdk.get_isolation_scope()
+                    user = resolved_user(request)
+                    if user is not None:
+                        scope.set_user(user_context(user, pii=send_pii()))
+                        scope.set_tag("user.role", getattr(user, "role", None) or "unknown")
+                    scope.set_context("request_details", request_details(request, pii=send_pii()))
                 sentry_sdk.add_breadcrumb(
                     category="request",
                     message=f"{request.method} {route} -> {response.status_code}",

@@ -45,12 +45,63 @@ class ProcessOut(Schema):
     cpu_seconds: CpuSecondsOut
     python_version: str
     django_version: str
-    requests_served: int
+
+
+class LatencyOut(Schema):
+    p50: float | None
+    p95: float | None
+    p99: float | None
+
+
+class RequestsOut(Schema):
+    total: int
+    throughput_rps: dict[str, float]
+    status_classes: dict[str, int]
+    latency_ms: LatencyOut
+    error_rate: float
+
+
+class RouteOut(Schema):
+    route: str
+    count: int
+    status_classes: dict[str, int]
+    latency_ms: LatencyOut
+    error_rate: float
+
+
+class ComponentErrorsOut(Schema):
+    errors: int
+    error_rate: float
+
+
+class ErrorsOut(Schema):
+    by_component: dict[str, ComponentErrorsOut]
+    by_category: dict[str, int]
+
+
+class DatabaseOut(Schema):
+    queries: int
+    time_ms: float
+    avg_ms: float
+
+
+class ContentGeneratedOut(Schema):
+    app: str
+    subject: str
+    grade: str
+    count: int
 
 
 class MetricsOut(Schema):
     sentry: SentryBlockOut
     process: ProcessOut
+    workers: int
+    requests: RequestsOut
+    routes: list[RouteOut]
+    errors: ErrorsOut
+    database: DatabaseOut
+    content_generated: list[ContentGeneratedOut]
+    circuit_breakers: dict[str, str]
 
 
 class CheckOut(Schema):

@@ -17,6 +17,7 @@ from django.db.backends.signals import connection_created
 from sentry_sdk.integrations.django import DjangoIntegration
 from sentry_sdk.integrations.logging import LoggingIntegration
 
+from monitoring import runtime
 from monitoring.conf import SentryConfig
 from monitoring.context import application_context
 from monitoring.errors import classify_event
@@ -48,18 +49,42 @@ def request_path_and_method(sampling_context: dict[str, Any]) -> tuple[str, str]
 
 
 def make_traces_sampler(config: SentryConfig):
+    """Probes never; admin-listed paths never; else the parent's decision, the admin's rate for
+    the path (by prefix or overall) or the configured rate."""
     rate = config.traces_sample_rate
 
     def traces_sampler(sampling_context: dict[str, Any]) -> float:
         path, method = request_path_and_method(sampling_context)
         if path in UNTRACED_PATHS or method in UNTRACED_METHODS:
             return 0.0
+        overrides = runtime.current()
+        if path and overrides.is_never_traced(path):
+            return 0.0
         parent_sampled = sampling_context.get("parent_sampled")
         if parent_sampled is not None:
             return float(parent_sampled)
-        return rate
+        return overrides.traces_rate_for(path, rate)
 
     return traces_sampler
+
+
+def apply_profiles_rate(old: runtime.RuntimeSettings, new: runtime.RuntimeSettings) -> None:
+    """Continuous profiling samples per process: re-decide this process's session on a change.
+
+    The SDK decides once, at init; this is the one place that reaches into its scheduler.
+    """
+    if old.profiles_sample_rate == new.profiles_sample_rate:
+        return
+    from sentry_sdk.profiler import continuous_profiler
+
+    scheduler = continuous_profiler._scheduler
+    if scheduler is None:
+        return
+    rate = runtime.effective_profiles_rate()
+    scheduler.sampled = continuous_profiler.determine_profile_session_sampling_decision(rate)
+
+
+runtime.on_change(apply_profiles_rate)
 
 
 def data_collection(config: SentryConfig) -> dict[str, Any]:
@@ -145,12 +170,36 @@ def init_sentry(config: SentryConfig) -> bool:
             client.close(timeout=SHUTDOWN_TIMEOUT_SECONDS)
         if config.dsn:
             sentry_sdk.init(**build_options(config))
-            sentry_sdk.get_global_scope().set_context("application", application_context(config))
+            scope = sentry_sdk.get_global_scope()
+            scope.set_context("application", application_context(config))
+            _register_request_processor(scope)
         else:
             # No DSN: no client at all, so every SDK call is a cheap no-op.
             sentry_sdk.get_global_scope().set_client(None)
         _active_config = config
         return is_initialized()
+
+
+def transport_queue_fill() -> float | None:
+    """How full the SDK's send queue is (0..1), or None without a transport."""
+    transport = sentry_sdk.get_client().transport
+    worker = getattr(transport, "_worker", None)
+    queue = getattr(worker, "_queue", None)
+    if queue is None or not getattr(queue, "maxsize", 0):
+        return None
+    return queue.qsize() / queue.maxsize
+
+
+_processor_registered = False
+
+
+def _register_request_processor(scope: Any) -> None:
+    global _processor_registered
+    if not _processor_registered:
+        from monitoring.middleware import request_event_processor
+
+        scope.add_event_processor(request_event_processor)
+        _processor_registered = True
 
 
 def active_config() -> SentryConfig | None:

@@ -17,6 +17,17 @@ TEST_SERVER_NAME = "toolbox-test-host"
 ConfigureSentry = Callable[..., SentryConfig]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_runtime_settings():
+    """Admin overrides are cached per process: no test sees another's."""
+    from monitoring import alerts, runtime
+
+    runtime.reset()
+    alerts.reset_window()
+    yield
+    runtime.reset()
+
+
 @pytest.fixture
 def configure_sentry(settings) -> Iterator[ConfigureSentry]:
     """Initialise the SDK (and ``settings.SENTRY``) with a config built for the test.

@@ -82,3 +82,55 @@ def start_gunicorn(
             time.sleep(0.1)
     server.stop()
     raise RuntimeError(f"gunicorn did not start:\n{server.log()}")
+
+
+def run_manage(database_url: str, *args: str, extra_env: Mapping[str, str] | None = None) -> str:
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=app_environment({"DATABASE_URL": database_url, "LOG_FILE": "", **(extra_env or {})}),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result.stdout
+
+
+class ServerDatabase:
+    """A migrated database of its own for app servers started in a subprocess.
+
+    PostgreSQL when the tests run against it (a fresh database on the same server), else a
+    SQLite file. The test database of pytest-django is not visible to other processes.
+    """
+
+    def __init__(self, tmp_path: Path, test_database: dict) -> None:
+        self.postgres = test_database["ENGINE"] == "django.db.backends.postgresql"
+        if self.postgres:
+            self.name = f"toolbox_server_{os.getpid()}_{free_port()}"
+            self._admin_dsn = (
+                f"host={test_database['HOST'] or '127.0.0.1'} port={test_database['PORT'] or 5432} "
+                f"user={test_database['USER']} dbname=postgres"
+            )
+            if test_database.get("PASSWORD"):
+                self._admin_dsn += f" password={test_database['PASSWORD']}"
+            self._execute(f'CREATE DATABASE "{self.name}"')
+            auth = test_database["USER"]
+            if test_database.get("PASSWORD"):
+                auth += f":{test_database['PASSWORD']}"
+            host = test_database["HOST"] or "127.0.0.1"
+            self.url = f"postgres://{auth}@{host}:{test_database['PORT'] or 5432}/{self.name}"
+        else:
+            self.url = f"sqlite:///{tmp_path / 'server.sqlite3'}"
+        run_manage(self.url, "migrate", "--noinput", "-v0")
+
+    def _execute(self, sql: str) -> None:
+        import psycopg
+
+        with psycopg.connect(self._admin_dsn, autocommit=True) as connection:
+            connection.execute(sql)
+
+    def drop(self) -> None:
+        if self.postgres:
+            self._execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')

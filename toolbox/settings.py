@@ -78,6 +78,13 @@ with exit_on_config_error():
     if REDIS_URL and REDIS_URL.split("://", 1)[0] not in ("redis", "rediss", "unix"):
         raise ConfigError("REDIS_URL", REDIS_URL, "a URL like redis://127.0.0.1:6379/0")
 
+    HEALTH_DISK_MIN_FREE_PERCENT = env_int(os.environ, "HEALTH_DISK_MIN_FREE_PERCENT", 5)
+    HEALTH_DISK_CRITICAL_PERCENT = env_int(os.environ, "HEALTH_DISK_CRITICAL_PERCENT", 1)
+
+    MONITORING_TOKEN = env_str(os.environ, "MONITORING_TOKEN")
+    if MONITORING_TOKEN and len(MONITORING_TOKEN) < 16:
+        raise ConfigError("MONITORING_TOKEN", "<hidden>", "at least 16 characters")
+
     JWT_ACCESS_TTL = env_int(os.environ, "JWT_ACCESS_TTL_SECONDS", 15 * 60, minimum=30)
     JWT_REFRESH_TTL = env_int(os.environ, "JWT_REFRESH_TTL_SECONDS", 7 * 24 * 3600, minimum=60)
     LOGIN_FAILURE_LIMIT = env_int(os.environ, "LOGIN_FAILURE_LIMIT", 5, minimum=1)
@@ -163,3 +170,16 @@ if IS_PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content providers: the LLM used for non-mathematics lessons and quizzes, and its circuit breaker.
+# Without OPENAI_API_KEY every lesson and quiz comes from the offline generators.
+with exit_on_config_error():
+    OPENAI_API_KEY = env_str(os.environ, "OPENAI_API_KEY")
+    OPENAI_BASE_URL = env_str(os.environ, "OPENAI_BASE_URL") or "https://api.openai.com/v1"
+    _scheme, _, _rest = OPENAI_BASE_URL.partition("://")
+    if _scheme not in ("http", "https") or not _rest.split("/", 1)[0]:
+        raise ConfigError("OPENAI_BASE_URL", OPENAI_BASE_URL, "a URL like https://host/v1")
+    OPENAI_MODEL = env_str(os.environ, "OPENAI_MODEL") or "gpt-4o-mini"
+    OPENAI_TIMEOUT_SECONDS = env_int(os.environ, "OPENAI_TIMEOUT_SECONDS", 30, minimum=1)
+    LLM_BREAKER_FAIL_MAX = env_int(os.environ, "LLM_BREAKER_FAIL_MAX", 5, minimum=1)
+    LLM_BREAKER_RESET_SECONDS = env_int(os.environ, "LLM_BREAKER_RESET_SECONDS", 60, minimum=1)

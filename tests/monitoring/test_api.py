@@ -36,17 +36,24 @@ def test_sentry_status__active_in_development(sentry_receiver, http):
     assert "0123456789abcdef" not in response.text
 
 
-def test_sentry_status__production_rates_and_no_performance_at_zero(configure_sentry, http):
+MONITORING_TOKEN = "scrape-token-0123456789abcdef"
+SCRAPER = {"Authorization": f"Bearer {MONITORING_TOKEN}"}
+
+
+def test_sentry_status__production_rates_and_no_performance_at_zero(
+    configure_sentry, http, settings
+):
+    settings.MONITORING_TOKEN = MONITORING_TOKEN
     receiver = SentryReceiver().start()
     try:
         configure_sentry("production", dsn=receiver.dsn)
-        body = http.get("/sentry/status").json()
+        body = http.get("/sentry/status", headers=SCRAPER).json()
         assert body["environment"] == "production"
         assert body["sample_rates"] == {"traces": 0.1, "profiles": 0.1}
         assert body["integration_features"]["performance_monitoring"] is True
 
         configure_sentry("production", dsn=receiver.dsn, traces_sample_rate=0.0)
-        body = http.get("/sentry/status").json()
+        body = http.get("/sentry/status", headers=SCRAPER).json()
         assert body["integration_features"]["performance_monitoring"] is False
         assert body["integration_features"]["error_tracking"] is True
     finally:
@@ -84,10 +91,10 @@ def test_metrics__sentry_block_and_process_figures(sentry_receiver, http):
     assert process["cpu_seconds"]["user"] > 0
     assert process["python_version"].startswith("3.")
     assert process["django_version"].startswith("5.2")
-    served = process["requests_served"]
+    served = body["requests"]["total"]
     http.get("/sentry/status")
-    http.get("/health")  # probes are not traffic
-    assert http.get("/metrics").json()["process"]["requests_served"] == served + 1
+    http.get("/health")  # probes and scrapes are not traffic
+    assert http.get("/metrics").json()["requests"]["total"] == served + 1
 
 
 def test_health__healthy_with_database_latency(http, settings):
@@ -184,3 +191,39 @@ def test_sentry_hanging__requests_answer_at_normal_speed_and_queue_is_bounded(
         assert time.perf_counter() - started < 1.5
     finally:
         hanging.stop()
+
+
+@pytest.mark.parametrize("path", ["/metrics", "/sentry/status"])
+def test_access__production_requires_token_or_staff_session(configure_sentry, http, settings, path):
+    from tests.accounts.factories import PASSWORD, make_user
+
+    settings.MONITORING_TOKEN = MONITORING_TOKEN
+    configure_sentry("production", dsn="")
+    anonymous = http.get(path)
+    assert anonymous.status_code == 401
+    assert anonymous.json() == {"detail": "Unauthorized"}
+    assert (
+        http.get(path, headers={"Authorization": "Bearer wrong-token-000000000"}).status_code == 401
+    )
+    assert http.get(path, headers=SCRAPER).status_code == 200
+    assert http.get("/health").status_code == 200  # load balancers need no token
+    assert http.get("/sentry-debug").status_code == 404
+
+    staff = make_user("admin", username="ops-admin")
+    teacher = make_user("teacher", username="not-staff")
+    for user, expected in ((teacher, 401), (staff, 200)):
+        http.cookies.clear()
+        login_page = http.get("/admin/login/")
+        csrf = login_page.cookies["csrftoken"]
+        http.post(
+            "/admin/login/",
+            data={"username": user.username, "password": PASSWORD, "csrfmiddlewaretoken": csrf},
+            headers={"Referer": f"{http.base_url}/admin/login/"},
+        )
+        assert http.get(path).status_code == expected, user.username
+    http.cookies.clear()
+
+
+def test_access__open_in_development(http):
+    assert http.get("/metrics").status_code == 200
+    assert http.get("/sentry/status").status_code == 200

@@ -75,6 +75,7 @@ def test_content_registry__create_update_delete_become_content_breadcrumbs(
         post_save.disconnect(sender=Classroom, dispatch_uid="monitoring-save-classroom")
         post_delete.disconnect(sender=Classroom, dispatch_uid="monitoring-delete-classroom")
         breadcrumbs._content_models.pop(Classroom, None)
+        breadcrumbs._generated_models.discard(Classroom)
 
 
 def test_database_connection__becomes_a_db_breadcrumb(sentry_receiver):

@@ -1,0 +1,32 @@
+"""gunicorn settings, read automatically by `gunicorn toolbox.wsgi` run from this folder.
+
+Metrics are summed across workers with prometheus-client's multiprocess mode: every worker writes
+its values to files in PROMETHEUS_MULTIPROC_DIR, which must be empty when the server starts and
+from which a dead worker's live gauges are removed.
+"""
+
+import os
+import shutil
+import tempfile
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8008")
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+graceful_timeout = 10
+# Quick restarts: Sentry's shutdown flush is bounded (monitoring/sentry.py) and so is ours.
+timeout = 30
+
+_metrics_dir = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or tempfile.mkdtemp(
+    prefix="toolbox-metrics-"
+)
+os.environ["PROMETHEUS_MULTIPROC_DIR"] = _metrics_dir
+
+
+def on_starting(server):
+    shutil.rmtree(_metrics_dir, ignore_errors=True)
+    os.makedirs(_metrics_dir, exist_ok=True)
+
+
+def child_exit(server, worker):
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)

@@ -1,0 +1,68 @@
+"""Every metric the app records, on prometheus-client.
+
+Under gunicorn, ``gunicorn.conf.py`` sets ``PROMETHEUS_MULTIPROC_DIR`` before the workers start,
+so each worker writes its values to files there and a scrape sums them across workers (and drops
+the live gauges of dead ones). Under ``runserver`` the same metrics live in the one process.
+"""
+
+from __future__ import annotations
+
+import os
+
+from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge, Histogram, multiprocess
+
+LATENCY_BUCKETS = (
+    0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 2.5, 5.0, 10.0, 30.0,
+)  # fmt: skip
+DB_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0)
+
+REQUESTS = Counter(
+    "toolbox_http_requests",
+    "HTTP requests served (probes and scrapes excluded), by route pattern.",
+    ["route", "method", "status_class", "component"],
+)
+REQUEST_DURATION = Histogram(
+    "toolbox_http_request_duration_seconds",
+    "Response time by route pattern.",
+    ["route"],
+    buckets=LATENCY_BUCKETS,
+)
+# A ring of 10-second slots per worker: requests counted in each slot and when the slot began.
+# "liveall" keeps one series per live worker, so a scrape can add up recent slots only.
+WINDOW_SLOT_SECONDS = 10
+WINDOW_SLOTS = 36  # six minutes
+WINDOW_COUNT = Gauge(
+    "toolbox_http_requests_window",
+    "Requests in a 10-second slot of the recent-throughput ring.",
+    ["slot"],
+    multiprocess_mode="liveall",
+)
+WINDOW_START = Gauge(
+    "toolbox_http_requests_window_start",
+    "Start of a slot of the recent-throughput ring, in 10-second units since the epoch.",
+    ["slot"],
+    multiprocess_mode="liveall",
+)
+DB_QUERIES = Counter("toolbox_db_queries", "Database queries executed.", ["alias"])
+DB_QUERY_DURATION = Histogram(
+    "toolbox_db_query_duration_seconds", "Database query time.", ["alias"], buckets=DB_BUCKETS
+)
+CONTENT_GENERATED = Counter(
+    "toolbox_content_generated",
+    "Content generated, by app, subject and grade.",
+    ["app", "subject", "grade"],
+)
+
+
+def multiprocess_dir() -> str | None:
+    path = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    return path if path and os.path.isdir(path) else None
+
+
+def scrape_registry() -> CollectorRegistry:
+    """The registry a scrape reads: every worker's files in multiprocess mode, else this process."""
+    if multiprocess_dir() is None:
+        return REGISTRY
+    registry = CollectorRegistry()
+    multiprocess.MultiProcessCollector(registry)
+    return registry

@@ -1,0 +1,130 @@
+"""/health: every check on its own, concurrently, with time limits."""
+
+import time
+
+import pytest
+import sentry_sdk
+from django.db import connection
+from django.db.migrations.recorder import MigrationRecorder
+
+from monitoring import health
+from monitoring.circuits import _sources as circuit_sources
+from monitoring.circuits import register_circuit
+from tests.sentry_receiver import HangingServer, free_port
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+CHECKS = {"database", "migrations", "cache", "disk", "circuit_breakers", "sentry_transport"}
+
+
+def checks_of(http):
+    response = http.get("/health")
+    return response.status_code, response.json()
+
+
+def test_health__all_checks_healthy(http):
+    status, body = checks_of(http)
+    assert status == 200
+    assert body["status"] == "healthy"
+    assert set(body["checks"]) == CHECKS
+    for check in body["checks"].values():
+        assert check["status"] == "healthy"
+        assert check["latency_ms"] >= 0
+
+
+def test_health__pending_migration_is_unhealthy(http):
+    recorder = MigrationRecorder(connection)
+    applied = recorder.migration_qs.filter(app="monitoring", name="0001_initial")
+    row = applied.get()
+    row.delete()
+    try:
+        status, body = checks_of(http)
+        assert status == 503
+        assert body["status"] == "unhealthy"
+        assert body["checks"]["migrations"] == {
+            "status": "unhealthy",
+            "latency_ms": body["checks"]["migrations"]["latency_ms"],
+            "message": "1 migration(s) not applied",
+        }
+        assert body["checks"]["database"]["status"] == "healthy"
+    finally:
+        recorder.record_applied("monitoring", "0001_initial")
+
+
+def test_health__cache_down_is_degraded(http, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
+        }
+    }
+    status, body = checks_of(http)
+    assert status == 200
+    assert body["status"] == "degraded"
+    assert body["checks"]["cache"]["status"] == "degraded"
+    assert body["checks"]["cache"]["message"] == "cache unreachable"
+    assert str(settings.CACHES["default"]["LOCATION"]) not in str(body)
+
+
+def test_health__low_disk_is_degraded_then_unhealthy(http, settings):
+    settings.HEALTH_DISK_MIN_FREE_PERCENT = 101
+    status, body = checks_of(http)
+    assert (status, body["checks"]["disk"]["status"]) == (200, "degraded")
+    settings.HEALTH_DISK_CRITICAL_PERCENT = 101
+    status, body = checks_of(http)
+    assert (status, body["checks"]["disk"]["status"]) == (503, "unhealthy")
+
+
+def test_health__open_circuit_breaker_is_degraded(http):
+    register_circuit("test-provider", lambda: "open")
+    try:
+        status, body = checks_of(http)
+        assert status == 200
+        assert body["status"] == "degraded"
+        assert (
+            body["checks"]["circuit_breakers"]["message"] == "circuit breaker open: test-provider"
+        )
+    finally:
+        circuit_sources.pop("test-provider", None)
+
+
+def test_health__saturated_sentry_queue_is_degraded(http, configure_sentry):
+    hanging = HangingServer().start()
+    try:
+        configure_sentry("development", dsn=f"http://key@127.0.0.1:{hanging.port}/1")
+        for index in range(150):
+            sentry_sdk.capture_message(f"queued {index}")
+        status, body = checks_of(http)
+        assert status == 200
+        assert body["checks"]["sentry_transport"]["status"] == "degraded"
+        assert "full" in body["checks"]["sentry_transport"]["message"]
+    finally:
+        sentry_sdk.get_client().close(timeout=0.1)
+        hanging.stop()
+
+
+def test_run_checks__concurrent_with_a_time_limit_each():
+    class Slow(health.HealthCheck):
+        name = "slow"
+        timeout_seconds = 0.3
+
+        def run(self):
+            time.sleep(1.0)
+
+    class AlsoSlow(Slow):
+        name = "also_slow"
+
+    class Crashing(health.HealthCheck):
+        name = "crashing"
+
+        def run(self):
+            raise KeyError("internal detail /etc/secret")
+
+    started = time.perf_counter()
+    results = health.run_checks([Slow(), AlsoSlow(), Crashing()])
+    elapsed = time.perf_counter() - started
+    assert elapsed < 0.9  # concurrently, and not waiting for the slow ones
+    assert results["slow"].status == "degraded" and results["slow"].message == "timed out"
+    assert results["also_slow"].message == "timed out"
+    assert results["crashing"].status == "unhealthy"
+    assert results["crashing"].message == "check failed unexpectedly"
