@@ -148,6 +148,17 @@ def test_resolved_user__never_forces_a_lazy_session_user(teacher):
     assert resolved_user(request) == teacher
 
 
+def test_user_context__async_view(sentry_receiver, http, probe_urls, teacher):
+    token = login(http, teacher)
+    response = http.get("/probe/async-boom", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 500
+    event = sentry_receiver.wait_for(error_events)[0]
+    assert event["exception"]["values"][-1]["value"] == "async probe failed"
+    assert event["user"]["id"] == str(teacher.pk)
+    assert event["user"]["role"] == "teacher"
+    assert event["tags"]["request_id"] == response.headers["X-Request-ID"]
+
+
 def test_sentry_manager__facade_obeys_the_pii_rule(sentry_receiver):
     import sentry_sdk
 

@@ -48,6 +48,11 @@ def boom(request: HttpRequest, payload: dict = Body(...)):
     raise ProbeFailure(f"probe failed for {email} using {api_key} and card {card} ({pwd})")
 
 
+@probe_api.get("/async-boom", auth=api_auth)
+async def async_boom(request: HttpRequest):
+    raise ProbeFailure("async probe failed")
+
+
 @probe_api.get("/ok", auth=api_auth)
 def ok(request: HttpRequest):
     logger.info("probe ok")
