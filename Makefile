@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format migrate install clean
+.PHONY: run worker test lint format migrate install clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,11 @@ migrate: $(STAMP)
 run: migrate
 	$(PY) manage.py seed_demo_users
 	$(PY) manage.py runserver
+
+# Background generation jobs. Needs CELERY_BROKER_URL (Redis); without it `make run` runs jobs
+# in the request and no worker is needed.
+worker: $(STAMP)
+	$(VENV)/bin/celery -A toolbox worker --loglevel=INFO
 
 test: $(STAMP)
 	$(PY) -m pytest

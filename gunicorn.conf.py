@@ -30,3 +30,12 @@ def child_exit(server, worker):
     from prometheus_client import multiprocess
 
     multiprocess.mark_process_dead(worker.pid)
+
+
+def worker_exit(server, worker):
+    # A worker's last act is the interpreter's final garbage collection over the whole app,
+    # which takes longer than the rest of a restart (~0.5 s on 2 cores). Nothing there needs
+    # it: logging and Sentry flush in their atexit handlers, which still run.
+    import gc
+
+    gc.freeze()

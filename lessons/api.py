@@ -10,6 +10,9 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from accounts.auth import api_auth, require_role
 from accounts.models import Classroom, Role
 from accounts.schemas import MessageOut
+from jobs.models import JobKind
+from jobs.schemas import BackgroundIn, JobOut
+from jobs.services import job_enqueue
 from lessons import selectors, services
 from lessons.models import Lesson
 from lessons.schemas import LessonIn, LessonOut, LessonPublishIn, LessonSummaryOut
@@ -18,6 +21,10 @@ from providers.base import GradeLevel, subject_normalize
 router = Router(tags=["lessons"], auth=api_auth)
 
 MAX_PAGE_SIZE = 100
+
+
+class LessonGenerateIn(LessonIn, BackgroundIn):
+    pass
 
 
 def _out(lesson: Lesson) -> dict[str, object]:
@@ -54,12 +61,17 @@ def _visible_lesson(request: HttpRequest, lesson_id: int) -> Lesson:
 
 @router.post(
     "/generate",
-    response={201: LessonOut, 403: MessageOut},
-    summary="Generate a lesson (teachers and admins)",
+    response={201: LessonOut, 202: JobOut, 403: MessageOut},
+    summary="Generate a lesson (teachers and admins); with background: a job, answered at once",
 )
-def lesson_generate(request: HttpRequest, payload: LessonIn) -> Status:
+def lesson_generate(request: HttpRequest, payload: LessonGenerateIn) -> Status:
     owner = require_role(request, Role.TEACHER, Role.ADMIN)
-    lesson = services.lesson_generate(owner_id=owner.pk, **payload.model_dump(mode="json"))
+    params = payload.model_dump(mode="json", exclude={"background"})
+    if payload.background:
+        job = job_enqueue(owner_id=owner.pk, kind=JobKind.LESSON, params=params)
+        job.refresh_from_db()  # run already when there is no worker (eager mode)
+        return Status(202, job)
+    lesson = services.lesson_generate(owner_id=owner.pk, **params)
     return Status(201, _out(lesson))
 
 

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from accounts.models import Classroom, Role, User
 from accounts.selectors import classroom_list
 from lessons.models import Lesson
+from live import broadcasting
 from monitoring.context import sentry_manager
 from monitoring.decorators import (
     capture_educational_content_error,
@@ -97,4 +98,5 @@ def lesson_publish(*, lesson: Lesson, user: User, classroom_id: int) -> Lesson:
         category="content",
         data={"lesson_id": lesson.pk, "classroom_id": classroom.pk},
     )
+    broadcasting.lesson_published(lesson=lesson, classroom_id=classroom.pk)
     return lesson

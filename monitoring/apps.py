@@ -21,3 +21,27 @@ class MonitoringConfig(AppConfig):
         errors.register_component("/sentry", "monitoring")
         errors.register_component("/health", "monitoring")
         errors.register_component("/metrics", "monitoring")
+        self._forget_permissions_on_change()
+
+    def _forget_permissions_on_change(self) -> None:
+        """The user context keeps permission names per user for a minute (a query saved per
+        traced request): a change of permissions or groups clears them in this process."""
+        from django.contrib.auth import get_user_model
+        from django.contrib.auth.models import Group
+        from django.db.models.signals import m2m_changed
+
+        from monitoring.context import forget_permissions
+
+        user = get_user_model()
+        for through in (
+            getattr(user, "user_permissions", None),
+            getattr(user, "groups", None),
+            Group.permissions,
+        ):
+            sender = getattr(through, "through", None)
+            if sender is not None:
+                m2m_changed.connect(
+                    forget_permissions,
+                    sender=sender,
+                    dispatch_uid=f"monitoring-forget-permissions-{sender._meta.label_lower}",
+                )

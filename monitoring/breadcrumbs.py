@@ -8,16 +8,14 @@ Content models are tracked only when their app opts in with :func:`track_content
 from __future__ import annotations
 
 import atexit
-import contextvars
 import hashlib
 import logging
-import time
 from typing import Any
 
 import sentry_sdk
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.core.signals import request_finished, request_started
+from django.core.signals import request_started
 from django.db.backends.signals import connection_created
 from django.db.models.signals import post_delete, post_save
 from sentry_sdk.utils import capture_internal_exceptions
@@ -34,9 +32,6 @@ CONTENT = "content"
 DB = "db"
 LIFECYCLE = "app.lifecycle"
 
-_request_started_at: contextvars.ContextVar[float | None] = contextvars.ContextVar(
-    "request_started_at", default=None
-)
 _content_models: dict[type, str] = {}
 _generated_models: set[type] = set()
 
@@ -93,22 +88,17 @@ def on_user_login_failed(sender: Any, credentials: dict[str, Any], request: Any 
 # --- request lifecycle --------------------------------------------------------------------------
 
 
+# The end of a request is recorded by ``RequestContextMiddleware`` (route, status, duration): a
+# ``request_finished`` receiver would add a second, poorer crumb to every request.
+
+
 def on_request_started(sender: Any, environ: dict[str, Any] | None = None, **kwargs: Any) -> None:
-    _request_started_at.set(time.perf_counter())
     if not sentry_active():
         return
     environ = environ or {}
     method = environ.get("REQUEST_METHOD") or (kwargs.get("scope") or {}).get("method", "")
     path = environ.get("PATH_INFO") or (kwargs.get("scope") or {}).get("path", "")
     _crumb(REQUEST, f"{method} {path} started", method=method, path=path)
-
-
-def on_request_finished(sender: Any, **kwargs: Any) -> None:
-    started = _request_started_at.get()
-    if started is None or not sentry_active():
-        return
-    duration_ms = round((time.perf_counter() - started) * 1000, 2)
-    _crumb(REQUEST, "Request finished", duration_ms=duration_ms)
 
 
 # --- content ------------------------------------------------------------------------------------
@@ -196,7 +186,6 @@ RECEIVERS = (
     (user_logged_out, on_user_logged_out, "monitoring-auth-logout"),
     (user_login_failed, on_user_login_failed, "monitoring-auth-failed"),
     (request_started, on_request_started, "monitoring-request-started"),
-    (request_finished, on_request_finished, "monitoring-request-finished"),
     (connection_created, on_connection_created, "monitoring-db-connection"),
 )
 

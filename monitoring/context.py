@@ -9,6 +9,8 @@ leave the process, because many of our users are children.
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from typing import Any
 
 import sentry_sdk
@@ -20,6 +22,16 @@ from sentry_sdk.utils import capture_internal_exceptions
 logger = logging.getLogger(__name__)
 
 PII_USER_FIELDS = ("username", "email", "ip_address")
+
+# Loading a user's permissions costs two queries (a superuser's: every permission), and the user
+# context is built for every traced request: each process keeps a short-lived copy per user.
+# A change of permissions or groups clears this process's copies at once (see
+# ``forget_permissions``); other processes (and deletions of whole groups or permissions, which
+# send no m2m signal) are seen within PERMISSIONS_CACHE_SECONDS.
+PERMISSIONS_CACHE_SECONDS = 60.0
+_PERMISSIONS_CACHE_SIZE = 10_000
+_permissions_lock = threading.Lock()
+_permissions: dict[tuple[Any, ...], tuple[float, tuple[str, ...]]] = {}
 
 
 def send_pii() -> bool:
@@ -40,6 +52,40 @@ def resolved_user(request: Any) -> Any | None:
     return user
 
 
+def permission_names(user: Any) -> list[str]:
+    """``sorted(user.get_all_permissions())``, from this process's copy when it is recent.
+
+    Raises ``SynchronousOnlyOperation`` like ``get_all_permissions`` when it has to query from an
+    event loop.
+    """
+    if hasattr(user, "_perm_cache"):  # the request has loaded them already (ModelBackend)
+        return sorted(user.get_all_permissions())
+    # Part of the key: what changes the answer (active, superuser), and when the account was
+    # created, so that a new account that reuses a deleted one's id starts afresh.
+    key = (
+        user.pk,
+        getattr(user, "date_joined", None),
+        bool(getattr(user, "is_active", True)),
+        bool(getattr(user, "is_superuser", False)),
+    )
+    now = time.monotonic()
+    cached = _permissions.get(key)
+    if cached is not None and now - cached[0] < PERMISSIONS_CACHE_SECONDS:
+        return list(cached[1])
+    names = sorted(user.get_all_permissions())
+    with _permissions_lock:
+        if len(_permissions) >= _PERMISSIONS_CACHE_SIZE:
+            _permissions.clear()
+        _permissions[key] = (now, tuple(names))
+    return names
+
+
+def forget_permissions(**kwargs: Any) -> None:
+    """``m2m_changed`` receiver (user permissions, user groups, group permissions)."""
+    with _permissions_lock:
+        _permissions.clear()
+
+
 def user_context(user: Any, *, pii: bool, ip_address: str | None = None) -> dict[str, Any]:
     data: dict[str, Any] = {"id": str(user.pk)}
     role = getattr(user, "role", None)
@@ -49,7 +95,7 @@ def user_context(user: Any, *, pii: bool, ip_address: str | None = None) -> dict
     if last_active:
         data["last_active"] = last_active.isoformat()
     try:
-        data["permissions"] = sorted(user.get_all_permissions())
+        data["permissions"] = permission_names(user)
     except SynchronousOnlyOperation:
         pass  # async context and permissions not cached: not worth a blocking query
     if pii:

@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.core.exceptions import DisallowedHost, PermissionDenied, SuspiciousOperation
-from django.db import DatabaseError
+from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import Http404
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -123,6 +123,12 @@ def report_client_errors(environment: str) -> bool:
     return environment == "development" if override is None else override
 
 
+def database_unavailable(exc: BaseException | None) -> bool:
+    """Whether ``exc`` says the database cannot be used right now (refused, lost or timed-out
+    connection, server shutting down): an outage that a retry may cure, not a bug."""
+    return isinstance(exc, OperationalError | InterfaceError)
+
+
 def category_for(exc: BaseException | None, route: ComponentRoute | None) -> str:
     if exc is not None:
         explicit = getattr(exc, "error_category", None)
@@ -155,7 +161,11 @@ def classify_event(event: dict[str, Any], hint: dict[str, Any], *, environment: 
         or tags.get("component")
         or (route.component if route else "app")
     )
-    category = tags.get("error_category") or category_for(exc, route)
+    if database_unavailable(exc):
+        # Wherever an outage surfaces (a login, a content generation), it is the database's.
+        category = DATABASE
+    else:
+        category = tags.get("error_category") or category_for(exc, route)
 
     if _is_client_error(exc, hint):
         reported = report_client_errors(environment)

@@ -92,6 +92,25 @@ class ContentGeneratedOut(Schema):
     count: int
 
 
+class WebsocketsOut(Schema):
+    open: int
+    connections: dict[str, int]
+    messages: dict[str, dict[str, int]]
+    rejected: dict[str, int]
+
+
+class DroppedEventsOut(Schema):
+    reason: str
+    category: str
+    count: int
+
+
+class SentryDeliveryOut(Schema):
+    send_attempts: dict[str, int]
+    dropped_by_reason: dict[str, int]
+    dropped: list[DroppedEventsOut]
+
+
 class MetricsOut(Schema):
     sentry: SentryBlockOut
     process: ProcessOut
@@ -102,6 +121,8 @@ class MetricsOut(Schema):
     database: DatabaseOut
     content_generated: list[ContentGeneratedOut]
     circuit_breakers: dict[str, str]
+    websockets: WebsocketsOut
+    sentry_delivery: SentryDeliveryOut
 
 
 class CheckOut(Schema):

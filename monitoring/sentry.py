@@ -14,6 +14,7 @@ from typing import Any
 import sentry_sdk
 from django.core.signals import request_finished, request_started
 from django.db.backends.signals import connection_created
+from sentry_sdk.integrations.celery import CeleryIntegration
 from sentry_sdk.integrations.django import DjangoIntegration
 from sentry_sdk.integrations.logging import LoggingIntegration
 
@@ -32,6 +33,10 @@ UNTRACED_METHODS = frozenset({"HEAD", "OPTIONS"})
 HOT_SIGNALS = [request_started, request_finished, connection_created]
 
 SHUTDOWN_TIMEOUT_SECONDS = 0.5
+# The SDK's own logger makes a record of each of its debug lines (three per request) and only
+# then drops it, with a filter, unless the SDK's ``debug`` option is on. We never turn it on:
+# stop those lines at the logger's level instead (5-8 µs each, 0.2 µs stopped).
+SDK_LOGGER = "sentry_sdk.errors"
 TRANSPORT_QUEUE_SIZE = 100
 
 _lock = threading.Lock()
@@ -147,6 +152,10 @@ def build_options(config: SentryConfig) -> dict[str, Any]:
                 sentry_logs_level=logging.INFO if config.enable_logs else None,
                 capture_sentry_logs=config.enable_logs,
             ),
+            # Background jobs: a task continues the trace of the request that enqueued it, and
+            # a task that fails is reported. (Sockets need no integration: live/ opens a
+            # transaction per message itself, not one per connection.)
+            CeleryIntegration(propagate_traces=True, monitor_beat_tasks=False),
         ],
         "transport": MonitoringTransport,
         "transport_queue_size": TRANSPORT_QUEUE_SIZE,
@@ -169,7 +178,10 @@ def init_sentry(config: SentryConfig) -> bool:
         if client.is_active():
             client.close(timeout=SHUTDOWN_TIMEOUT_SECONDS)
         if config.dsn:
-            sentry_sdk.init(**build_options(config))
+            options = build_options(config)
+            sdk_debug = bool(options.get("debug"))
+            logging.getLogger(SDK_LOGGER).setLevel(logging.DEBUG if sdk_debug else logging.INFO)
+            sentry_sdk.init(**options)
             scope = sentry_sdk.get_global_scope()
             scope.set_context("application", application_context(config))
             _register_request_processor(scope)

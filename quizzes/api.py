@@ -10,6 +10,9 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from accounts.auth import api_auth, require_role
 from accounts.models import Classroom, Role
 from accounts.schemas import MessageOut
+from jobs.models import JobKind
+from jobs.schemas import BackgroundIn, JobOut
+from jobs.services import job_enqueue
 from providers.base import GradeLevel
 from quizzes import selectors, services
 from quizzes.models import Quiz, QuizAttempt, Subject
@@ -26,6 +29,10 @@ from quizzes.schemas import (
 router = Router(tags=["quizzes"], auth=api_auth)
 
 MAX_PAGE_SIZE = 100
+
+
+class QuizGenerateIn(QuizIn, BackgroundIn):
+    pass
 
 
 def _summary(quiz: Quiz) -> dict[str, object]:
@@ -87,12 +94,17 @@ def _visible_quiz(request: HttpRequest, quiz_id: int) -> Quiz:
 
 @router.post(
     "/generate",
-    response={201: QuizOut, 403: MessageOut},
-    summary="Generate a quiz (teachers and admins)",
+    response={201: QuizOut, 202: JobOut, 403: MessageOut},
+    summary="Generate a quiz (teachers and admins); with background: a job, answered at once",
 )
-def quiz_generate(request: HttpRequest, payload: QuizIn) -> Status:
+def quiz_generate(request: HttpRequest, payload: QuizGenerateIn) -> Status:
     owner = require_role(request, Role.TEACHER, Role.ADMIN)
-    quiz = services.quiz_generate(owner_id=owner.pk, **payload.model_dump(mode="json"))
+    params = payload.model_dump(mode="json", exclude={"background"})
+    if payload.background:
+        job = job_enqueue(owner_id=owner.pk, kind=JobKind.QUIZ, params=params)
+        job.refresh_from_db()  # run already when there is no worker (eager mode)
+        return Status(202, job)
+    quiz = services.quiz_generate(owner_id=owner.pk, **params)
     return Status(201, _out(quiz))
 
 

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 
 from accounts.models import Classroom, Role, User
 from accounts.selectors import classroom_list
+from live import broadcasting
 from monitoring.context import sentry_manager
 from monitoring.decorators import (
     capture_educational_content_error,
@@ -102,6 +103,7 @@ def quiz_publish(*, quiz: Quiz, user: User, classroom_id: int) -> Quiz:
         category="content",
         data={"quiz_id": quiz.pk, "classroom_id": classroom.pk},
     )
+    broadcasting.quiz_published(quiz=quiz, classroom_id=classroom.pk)
     return quiz
 
 

@@ -74,6 +74,7 @@ class SentryReceiver:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # answer at once, no delayed-ACK wait per envelope
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass

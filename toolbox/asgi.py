@@ -1,4 +1,8 @@
-"""ASGI entry point."""
+"""ASGI entry point: HTTP (Django) and WebSockets (Channels, ``live/``).
+
+Development: ``python manage.py runserver`` (daphne, port 8008). Production:
+``gunicorn toolbox.asgi -k uvicorn_worker.UvicornWorker`` (see the README).
+"""
 
 import os
 
@@ -6,8 +10,14 @@ from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "toolbox.settings")
 
-application = get_asgi_application()
+# Loads the apps (and initialises Sentry) before anything imports a model.
+django_application = get_asgi_application()
 
+from channels.routing import ProtocolTypeRouter  # noqa: E402
+
+from live.routing import websocket_application  # noqa: E402
 from monitoring.breadcrumbs import record_serving  # noqa: E402  (needs the apps loaded)
+
+application = ProtocolTypeRouter({"http": django_application, "websocket": websocket_application})
 
 record_serving()

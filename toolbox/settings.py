@@ -9,6 +9,7 @@ from pathlib import Path
 
 import environ
 
+from live.layers import channel_layers
 from monitoring.conf import (
     DEVELOPMENT,
     PRODUCTION,
@@ -100,17 +101,21 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "ninja",
+    "channels",
     "accounts",
     "lessons",
     "quizzes",
     "terrain",
     "roblox",
+    "jobs",
+    "live",
 ]
 
 AUTH_USER_MODEL = "accounts.User"
 
 MIDDLEWARE = [
     "monitoring.middleware.RequestContextMiddleware",
+    "toolbox.exceptions.MethodNotAllowedMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -156,13 +161,23 @@ STATIC_ROOT = BASE_DIR / "var" / "static"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Shared across workers and instances when Redis is configured (login throttling, settings cache).
+# A Redis that hangs must not hang requests: cache calls give up after half a second (and their
+# callers fall back, see accounts/throttling.py).
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+
+# Django's default, stated: the largest valid body (a 200,000-character Luau source, escaped)
+# fits; a larger one answers 413 before it is read.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 LOGGING = logging_config(level=LOG_LEVEL, log_file=Path(LOG_FILE) if LOG_FILE else None)
 
@@ -183,3 +198,30 @@ with exit_on_config_error():
     OPENAI_TIMEOUT_SECONDS = env_int(os.environ, "OPENAI_TIMEOUT_SECONDS", 30, minimum=1)
     LLM_BREAKER_FAIL_MAX = env_int(os.environ, "LLM_BREAKER_FAIL_MAX", 5, minimum=1)
     LLM_BREAKER_RESET_SECONDS = env_int(os.environ, "LLM_BREAKER_RESET_SECONDS", 60, minimum=1)
+
+# Live updates (Django Channels) and background generation jobs (Celery). With Redis configured
+# every web instance and worker shares the same socket groups and job queue; without it the
+# channel layer lives in the process and jobs run eagerly inside the request that enqueues them,
+# so `make run` still needs nothing but Python.
+with exit_on_config_error():
+    CELERY_BROKER_URL = env_str(os.environ, "CELERY_BROKER_URL")
+    if CELERY_BROKER_URL and CELERY_BROKER_URL.split("://", 1)[0] not in ("redis", "rediss"):
+        raise ConfigError(
+            "CELERY_BROKER_URL", CELERY_BROKER_URL, "a URL like redis://127.0.0.1:6379/1"
+        )
+    # Keeps the channel layer's and the broker's keys apart from other apps (or test runs)
+    # sharing one Redis.
+    REDIS_KEY_PREFIX = env_str(os.environ, "REDIS_KEY_PREFIX", "toolbox") or "toolbox"
+    if len(REDIS_KEY_PREFIX) > 64 or not all(c.isalnum() or c in "_.:-" for c in REDIS_KEY_PREFIX):
+        raise ConfigError("REDIS_KEY_PREFIX", REDIS_KEY_PREFIX, "up to 64 letters, digits, _.:-")
+
+CHANNEL_LAYERS = channel_layers(REDIS_URL, prefix=f"{REDIS_KEY_PREFIX}:asgi")
+
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_BROKER_URL = CELERY_BROKER_URL or "memory://"
+CELERY_BROKER_TRANSPORT_OPTIONS = {"global_keyprefix": f"{REDIS_KEY_PREFIX}:"}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_IGNORE_RESULT = True  # a job's state lives in its row (jobs.models.GenerationJob)
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # keep our JSON logging
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # one slow LLM call must not hold other jobs back

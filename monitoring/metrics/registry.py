@@ -52,6 +52,38 @@ CONTENT_GENERATED = Counter(
     "Content generated, by app, subject and grade.",
     ["app", "subject", "grade"],
 )
+# WebSockets (live/): open sockets summed over live workers, messages by consumer, direction and
+# type (unknown types share one label), and connections refused by close code.
+WEBSOCKET_CONNECTIONS = Gauge(
+    "toolbox_websocket_connections",
+    "Open WebSocket connections, by consumer.",
+    ["consumer"],
+    multiprocess_mode="livesum",
+)
+WEBSOCKET_MESSAGES = Counter(
+    "toolbox_websocket_messages",
+    "WebSocket messages, by consumer, direction (in/out) and message type.",
+    ["consumer", "direction", "type"],
+)
+WEBSOCKET_REJECTED = Counter(
+    "toolbox_websocket_rejected",
+    "WebSocket connections closed by the server before use, by consumer and close code.",
+    ["consumer", "code"],
+)
+
+# Sentry delivery (monitoring/transport.py): every attempt to send an envelope by outcome, and
+# every event the SDK dropped (network error, full queue, rate limit, sampling, before_send...)
+# by the reason and data category its client reports give.
+SENTRY_SEND_ATTEMPTS = Counter(
+    "toolbox_sentry_send_attempts",
+    "Envelopes the Sentry SDK tried to send, by outcome.",
+    ["outcome"],
+)
+SENTRY_EVENTS_DROPPED = Counter(
+    "toolbox_sentry_events_dropped",
+    "Items the Sentry SDK dropped instead of delivering, by reason and data category.",
+    ["reason", "category"],
+)
 
 
 def multiprocess_dir() -> str | None:

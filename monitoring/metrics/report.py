@@ -90,6 +90,47 @@ def _throughput(families, now: float) -> dict[str, float]:
     return result
 
 
+def _websockets(families) -> dict[str, Any]:
+    connections: dict[str, float] = defaultdict(float)
+    for sample in _samples(families, "toolbox_websocket_connections"):
+        connections[sample.labels["consumer"]] += sample.value
+    messages: dict[str, dict[str, float]] = {"in": defaultdict(float), "out": defaultdict(float)}
+    for sample in _samples(families, "toolbox_websocket_messages", "_total"):
+        direction = messages.setdefault(sample.labels["direction"], defaultdict(float))
+        direction[sample.labels["type"]] += sample.value
+    rejected: dict[str, float] = defaultdict(float)
+    for sample in _samples(families, "toolbox_websocket_rejected", "_total"):
+        rejected[sample.labels["code"]] += sample.value
+    return {
+        "open": int(sum(connections.values())),
+        "connections": {k: int(v) for k, v in sorted(connections.items())},
+        "messages": {
+            direction: {k: int(v) for k, v in sorted(counts.items())}
+            for direction, counts in sorted(messages.items())
+        },
+        "rejected": {k: int(v) for k, v in sorted(rejected.items())},
+    }
+
+
+def _sentry_delivery(families) -> dict[str, Any]:
+    attempts: dict[str, float] = defaultdict(float)
+    for sample in _samples(families, "toolbox_sentry_send_attempts", "_total"):
+        attempts[sample.labels["outcome"]] += sample.value
+    dropped: dict[tuple[str, str], float] = defaultdict(float)
+    by_reason: dict[str, float] = defaultdict(float)
+    for sample in _samples(families, "toolbox_sentry_events_dropped", "_total"):
+        dropped[(sample.labels["reason"], sample.labels["category"])] += sample.value
+        by_reason[sample.labels["reason"]] += sample.value
+    return {
+        "send_attempts": {k: int(v) for k, v in sorted(attempts.items())},
+        "dropped_by_reason": {k: int(v) for k, v in sorted(by_reason.items())},
+        "dropped": [
+            {"reason": reason, "category": category, "count": int(count)}
+            for (reason, category), count in sorted(dropped.items())
+        ],
+    }
+
+
 def _error_rate(errors: float, total: float) -> float:
     return round(errors / total, 4) if total else 0.0
 
@@ -169,4 +210,6 @@ def build_report(registry: CollectorRegistry, *, now: float | None = None) -> di
         },
         "content_generated": sorted(content, key=lambda c: (c["app"], c["subject"], c["grade"])),
         "workers": len(workers - {""}) or 1,
+        "websockets": _websockets(families),
+        "sentry_delivery": _sentry_delivery(families),
     }

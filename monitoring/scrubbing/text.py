@@ -176,18 +176,28 @@ def _scrub_pairs(text: str, pii: bool, code: bool) -> str:
     return "".join(parts)
 
 
-# Short strings already found clean (context lines, module names, breadcrumb messages repeat
-# from event to event), one set per mode. Only strings that are sent unchanged anyway are kept.
+# Strings already found clean (context lines, module names, breadcrumb messages, SQL statements
+# of database spans repeat from event to event), one set per mode. Only strings that are sent
+# unchanged anyway are kept. Long ones (SQL) have a smaller set of their own, so that a flow of
+# unique long strings cannot push out the short ones, nor hold much memory.
 _CLEAN: tuple[set[str], set[str], set[str]] = (set(), set(), set())  # pii off, pii on, code
 _CLEAN_MAX_LENGTH = 256
 _CLEAN_MAX_SIZE = 8192
+_CLEAN_LONG: tuple[set[str], set[str], set[str]] = (set(), set(), set())
+_CLEAN_LONG_MAX_LENGTH = 4096
+_CLEAN_LONG_MAX_SIZE = 512
 
 
 def _scrub_text(text: str, pii: bool, code: bool = False) -> str:
     if len(text) < _MIN_SECRET_LENGTH:
         return text
-    clean = _CLEAN[2 if code else pii]
-    if text in clean:
+    if len(text) <= _CLEAN_MAX_LENGTH:
+        clean, limit = _CLEAN[2 if code else pii], _CLEAN_MAX_SIZE
+    elif len(text) <= _CLEAN_LONG_MAX_LENGTH:
+        clean, limit = _CLEAN_LONG[2 if code else pii], _CLEAN_LONG_MAX_SIZE
+    else:
+        clean, limit = None, 0
+    if clean is not None and text in clean:
         return text
     result = _scrub_plain_text(text, pii, code)
     if "%" in result and _PERCENT_ESCAPE.search(result):
@@ -197,8 +207,8 @@ def _scrub_text(text: str, pii: bool, code: bool = False) -> str:
         scrubbed = _scrub_plain_text(decoded, pii, code)
         if scrubbed != decoded:
             return scrubbed
-    if result == text and len(text) <= _CLEAN_MAX_LENGTH:
-        if len(clean) >= _CLEAN_MAX_SIZE:
+    if clean is not None and result == text:
+        if len(clean) >= limit:
             clean.clear()
         clean.add(text)
     return result

@@ -1,7 +1,11 @@
-from django.contrib.staticfiles.management.commands.runserver import Command as StaticRunserver
+from daphne.management.commands.runserver import Command as DaphneRunserver
 
 
-class Command(StaticRunserver):
-    """``runserver`` on port 8008 by default, the port every example in the docs uses."""
+class Command(DaphneRunserver):
+    """``runserver`` on port 8008 by default, the port every example in the docs uses.
+
+    Daphne's: it serves the ASGI application (``toolbox.asgi``), so HTTP and WebSockets
+    (``ws/...``) share the port, with static files and autoreload as Django's own runserver.
+    """
 
     default_port = "8008"

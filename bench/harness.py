@@ -1,0 +1,482 @@
+"""What the server benchmarks share: the machine, a migrated database with a user, gunicorn
+servers on loopback, wrk runs and the CPU time of worker processes.
+
+Every address used is 127.0.0.1: the app, the Sentry receiver, the load generator's target.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))  # run as a script from anywhere: the apps live in the root
+
+RESULTS = ROOT / "bench" / "results"
+# Where the servers run from: this tree, or (``--app-root``) a copy of it, e.g. a clean export of
+# a commit while the working tree is being edited.
+APP_ROOT = ROOT
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+SECRET_KEY = "bench-only-secret-key-not-used-anywhere-else-0123456789"
+MONITORING_TOKEN = "bench-monitoring-token-0123456789"
+PACKAGES = ("django", "django-ninja", "sentry-sdk", "gunicorn", "structlog", "prometheus-client")
+
+
+# --- the machine ---------------------------------------------------------------------------------
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def wrk_version() -> str:
+    try:
+        out = subprocess.run(["wrk", "-v"], capture_output=True, text=True, timeout=5)
+    except (OSError, subprocess.TimeoutExpired):
+        return "not installed"
+    first = (out.stdout or out.stderr).strip().splitlines()
+    return first[0].split(" [")[0] if first else "unknown"
+
+
+def machine() -> dict[str, str]:
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    versions = []
+    for name in PACKAGES:
+        try:
+            versions.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            pass
+    return {
+        "cpu": cpu_model(),
+        "cores": f"{os.cpu_count()} logical ({usable} usable)",
+        "python": f"{platform.python_implementation()} {platform.python_version()}",
+        "packages": ", ".join(versions),
+        "load generator": wrk_version(),
+        "os": platform.platform(),
+    }
+
+
+def machine_markdown(info: Mapping[str, str]) -> list[str]:
+    return [f"- {key.capitalize()}: {value}" for key, value in info.items()]
+
+
+# --- the database ---------------------------------------------------------------------------
+
+
+def base_environment(database_url: str, log_dir: Path) -> dict[str, str]:
+    """Production settings (DEBUG off, 0.1 default rates) on loopback, profiling off, logs on."""
+    return {
+        "DATABASE_URL": database_url,
+        "SENTRY_ENVIRONMENT": "production",
+        "SECRET_KEY": SECRET_KEY,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "MONITORING_TOKEN": MONITORING_TOKEN,
+        "JWT_ACCESS_TTL_SECONDS": str(24 * 3600),
+        "SENTRY_PROFILES_SAMPLE_RATE": "0",
+        "SENTRY_ENABLE_LOGS": "true",
+        "LOG_FILE": str(log_dir / "toolbox.jsonl"),
+        "LOG_LEVEL": "INFO",
+        "OPENAI_API_KEY": "",
+        "REDIS_URL": "",
+    }
+
+
+def app_environment(extra: Mapping[str, str]) -> dict[str, str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("SENTRY_", "DJANGO_", "PROMETHEUS_", "GUNICORN_", "WEB_CONCURRENCY"))
+    }
+    env.update({"DJANGO_SETTINGS_MODULE": "toolbox.settings", "PYTHONUNBUFFERED": "1"})
+    env.update(extra)
+    return env
+
+
+def manage(env: Mapping[str, str], *args: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=APP_ROOT,
+        env=app_environment({**env, "LOG_FILE": ""}),
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result.stdout
+
+
+def prepare_database(work: Path, database_url: str | None) -> str:
+    """A migrated database with the teacher ``bench-teacher``; SQLite in ``work`` by default."""
+    url = database_url or f"sqlite:///{work / 'bench.sqlite3'}"
+    env = {"DATABASE_URL": url, "SECRET_KEY": SECRET_KEY}
+    manage(env, "migrate", "--noinput", "-v0")
+    manage(
+        env,
+        "shell",
+        "-c",
+        "from accounts.models import User\n"
+        "from accounts.services import user_create\n"
+        "User.objects.filter(username='bench-teacher').delete()\n"
+        "user_create(username='bench-teacher', password='bench-teacher-password', role='teacher')",
+    )
+    return url
+
+
+def access_token(base_url: str) -> str:
+    import httpx
+
+    response = httpx.post(
+        f"{base_url}/api/v1/auth/login",
+        json={"username": "bench-teacher", "password": "bench-teacher-password"},
+        timeout=10,
+    )
+    response.raise_for_status()
+    return response.json()["access"]
+
+
+def seed_lessons(base_url: str, token: str, *, count: int) -> None:
+    """``count`` offline lessons by the bench teacher (what a list endpoint then reads)."""
+    import httpx
+
+    for seed in range(count):
+        response = httpx.post(
+            f"{base_url}/api/v1/content/generate",
+            headers={"Authorization": f"Bearer {token}"},
+            json={
+                "subject": "science",
+                "grade_level": 7,
+                "learning_objectives": ["Describe the water cycle", "Explain evaporation"],
+                "content_type": "lesson",
+                "complexity": "basic",
+                "seed": seed,
+            },
+            timeout=30,
+        )
+        if response.status_code != 201:
+            raise RuntimeError(
+                f"lesson generation answered {response.status_code}: {response.text}"
+            )
+
+
+# --- gunicorn ------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Server:
+    name: str
+    process: subprocess.Popen
+    port: int
+    log_path: Path
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def worker_pids(self) -> list[int]:
+        """The gunicorn workers: the children of the master process."""
+        path = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        try:
+            return [int(pid) for pid in path.read_text().split()]
+        except OSError:
+            return []
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def start_server(
+    name: str,
+    work: Path,
+    env: Mapping[str, str],
+    *,
+    app: str = "toolbox.wsgi",
+    workers: int = 2,
+    app_root: Path | None = None,
+) -> Server:
+    port = free_port()
+    metrics_dir = work / f"metrics-{name}"
+    shutil.rmtree(metrics_dir, ignore_errors=True)
+    metrics_dir.mkdir(parents=True)
+    log_path = work / f"gunicorn-{name}.log"
+    command = [
+        sys.executable, "-m", "gunicorn", app,
+        "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--worker-class", "sync",
+        "--graceful-timeout", "5", "--log-level", "warning",
+    ]  # fmt: skip
+    process = subprocess.Popen(
+        command,
+        cwd=app_root or APP_ROOT,
+        env=app_environment({**env, "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir)}),
+        stdout=log_path.open("wb"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    server = Server(name, process, port, log_path)
+    import httpx
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn {name} exited early:\n{log_path.read_text()}")
+        try:
+            httpx.get(server.url + "/health", timeout=5)
+            if len(server.worker_pids()) == workers:
+                return server
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    server.stop()
+    raise RuntimeError(f"gunicorn {name} did not start:\n{log_path.read_text()}")
+
+
+# --- CPU and memory of processes ----------------------------------------------------------------
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """utime + stime of ``pids`` (all their threads), in seconds."""
+    total = 0
+    for pid in pids:
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        total += int(fields[11]) + int(fields[12])  # fields 14 and 15 of proc(5)
+    return total / CLOCK_TICKS
+
+
+def machine_busy_seconds() -> float:
+    """CPU time spent by everything on the machine (all cores), from ``/proc/stat``."""
+    fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (int(f) for f in fields[:8])
+    return (user + nice + system + irq + softirq + steal) / CLOCK_TICKS
+
+
+def own_seconds() -> float:
+    """CPU time of this process and its finished children (wrk)."""
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
+
+
+def rss_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise RuntimeError(f"no VmRSS for {pid}")
+
+
+# --- wrk -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class WrkResult:
+    requests: int
+    seconds: float
+    p50_ms: float
+    p99_ms: float
+    errors: int  # socket errors and non-2xx/3xx responses
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+
+_LATENCY_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
+
+
+def _latency_ms(text: str) -> float:
+    match = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text)
+    if match is None:
+        raise ValueError(f"unexpected wrk latency {text!r}")
+    return float(match.group(1)) * _LATENCY_UNITS[match.group(2)]
+
+
+def parse_wrk(output: str) -> WrkResult:
+    percentiles = dict(re.findall(r"^\s+(50|99)(?:\.0+)?%\s+(\S+)$", output, re.M))
+    served = re.search(r"^\s*(\d+) requests in ([\d.]+)(us|ms|s|m),", output, re.M)
+    if served is None or "50" not in percentiles or "99" not in percentiles:
+        raise RuntimeError(f"could not read wrk's output:\n{output}")
+    errors = 0
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    if non_2xx:
+        errors += int(non_2xx.group(1))
+    socket_errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
+    if socket_errors:
+        errors += sum(int(n) for n in socket_errors.groups())
+    return WrkResult(
+        requests=int(served.group(1)),
+        seconds=_latency_ms(served.group(2) + served.group(3)) / 1000,
+        p50_ms=_latency_ms(percentiles["50"]),
+        p99_ms=_latency_ms(percentiles["99"]),
+        errors=errors,
+    )
+
+
+def run_wrk(
+    url: str,
+    *,
+    seconds: float,
+    threads: int = 1,
+    connections: int = 4,
+    headers: Mapping[str, str] | None = None,
+    pause_ms: float = 0,
+) -> WrkResult:
+    """Closed-loop load: each connection sends its next request when the last one is answered,
+    ``pause_ms`` later (wrk's ``delay()`` hook): pacing keeps the workers below saturation."""
+    command = [
+        "wrk", f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency",
+        "--timeout", "10s",
+    ]  # fmt: skip
+    for name, value in (headers or {}).items():
+        command += ["-H", f"{name}: {value}"]
+    script = None
+    if pause_ms:
+        import tempfile
+
+        script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
+        script.write(f"function delay()\n  return {pause_ms:g}\nend\n")
+        script.close()
+        command += ["-s", script.name]
+    command.append(url)
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
+    finally:
+        if script is not None:
+            os.unlink(script.name)
+    if result.returncode != 0:
+        raise RuntimeError(f"wrk failed:\n{result.stdout}\n{result.stderr}")
+    return parse_wrk(result.stdout)
+
+
+def require_wrk() -> None:
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is needed: apt-get install -y wrk (Debian)")
+
+
+# --- output --------------------------------------------------------------------------------------
+
+
+def use_app_root(path: str | None) -> None:
+    global APP_ROOT
+    if path:
+        APP_ROOT = Path(path).resolve()
+        if not (APP_ROOT / "manage.py").is_file():
+            sys.exit(f"--app-root {path}: no manage.py there")
+
+
+def write_results(name: str, markdown: str, data: object) -> tuple[Path, Path]:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    md_path, json_path = RESULTS / f"{name}.md", RESULTS / f"{name}.json"
+    md_path.write_text(markdown)
+    json_path.write_text(json.dumps(data, indent=2, default=str) + "\n")
+    return md_path, json_path
+
+
+# --- a loopback Sentry that only counts ---------------------------------------------------------
+
+
+class CountingReceiver:
+    """A Sentry ingestion endpoint on 127.0.0.1 that answers 200 and counts items by type.
+
+    ``tests/sentry_receiver.py`` parses and keeps every envelope, which is what tests need but
+    costs more CPU per envelope than the workers spend producing it; under load its backlog
+    fills the SDK's send queue and the SDK drops envelopes (skipping their serialisation), which
+    would flatter the configurations that send the most. This one decompresses and counts.
+    """
+
+    def __init__(self) -> None:
+        import gzip
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        from sentry_sdk.envelope import Envelope
+
+        from tests.sentry_receiver import PROJECT_ID, PUBLIC_KEY
+
+        self._key, self._project = PUBLIC_KEY, PROJECT_ID
+        self.counts: dict[str, int] = {}
+        self._lock = threading.Lock()
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+            # The status line and the body are two writes: without TCP_NODELAY the second waits
+            # for the client's delayed ACK (40 ms), and the SDK's one sender thread with it.
+            disable_nagle_algorithm = True
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                if self.headers.get("Content-Encoding") == "gzip":
+                    body = gzip.decompress(body)
+                found: dict[str, int] = {}
+                for item in Envelope.deserialize(body).items:  # headers parsed, payloads not
+                    kind = item.headers.get("type", "?")
+                    found[kind] = found.get(kind, 0) + 1
+                with receiver._lock:
+                    for kind, count in found.items():
+                        receiver.counts[kind] = receiver.counts.get(kind, 0) + count
+                self.send_response(200)
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"{}")
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def dsn(self) -> str:
+        return f"http://{self._key}@127.0.0.1:{self.port}/{self._project}"
+
+    def start(self) -> CountingReceiver:
+        self._thread.start()
+        return self
+
+    def take(self) -> dict[str, int]:
+        """The counts since the last call."""
+        with self._lock:
+            counts, self.counts = self.counts, {}
+        return counts
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()

@@ -1,0 +1,405 @@
+"""Request overhead of the monitoring layer under gunicorn, against Sentry off and bare sentry-sdk.
+
+    .venv/bin/python bench/overhead.py            # 3 rounds x 10 s per config and endpoint, ~6 min
+    .venv/bin/python bench/overhead.py --quick    # 1 round x 3 s: a smoke run, ~1 min
+
+Five configurations, each its own gunicorn (2 sync workers) on 127.0.0.1, all started at once and
+loaded in turn (A B C D E, A B C D E, ...) so that a drift of the machine hits all of them alike:
+
+* ``off``       Sentry off (no DSN): the app and the non-Sentry monitoring (metrics, logs, alerts)
+* ``bare-1.0``  plain ``sentry_sdk.init(dsn, traces_sample_rate=1.0, [DjangoIntegration()])``
+  (``bench/wsgi_bare.py``; our own Sentry features off, the rest of the monitoring layer on)
+* ``ours-1.0``  our whole stack (``monitoring/sentry.py``) at traces 1.0
+* ``ours-0.1``  our whole stack at the production default, 0.1
+* ``bare-0.1``  plain sentry-sdk at 0.1
+
+All in production settings (DEBUG off), profiling off, our logs on as in production. Every DSN
+points at a loopback receiver in this process that counts what arrives
+(:class:`bench.harness.CountingReceiver`). Two endpoints: ``GET /api/v1/content?limit=20`` with
+a Bearer token (JWT check, four queries, user context) and ``GET /sentry/status`` with the
+monitoring token (no database work); ``--endpoints me`` adds ``GET /api/v1/auth/me``.
+
+The load generator (wrk, ``-t1 -c4``) and the receiver share the 2 cores with the workers, so
+throughput and latency are indicative; the figure to trust is the workers' CPU time per request
+(utime + stime of the worker processes, all threads, from ``/proc/<pid>/stat``, over the requests
+wrk saw served). ``--baseline-root`` runs our configurations a second time from another copy of
+the project, interleaved with the rest: before/after a change, in one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.harness import (
+    MONITORING_TOKEN,
+    CountingReceiver,
+    Server,
+    WrkResult,
+    access_token,
+    base_environment,
+    cpu_seconds,
+    machine,
+    machine_busy_seconds,
+    machine_markdown,
+    own_seconds,
+    prepare_database,
+    require_wrk,
+    run_wrk,
+    seed_lessons,
+    start_server,
+    use_app_root,
+    write_results,
+)
+
+
+@dataclass(frozen=True)
+class Config:
+    name: str
+    label: str
+    app: str
+    dsn: bool
+    traces_rate: str | None  # None: the environment's default (0.1 in production)
+    baseline: bool = False  # run from --baseline-root (e.g. the code before a change)
+
+
+CONFIGS = (
+    Config("off", "(a) Sentry off", "toolbox.wsgi", dsn=False, traces_rate=None),
+    Config("bare-1.0", "(b) bare sentry-sdk, traces 1.0", "bench.wsgi_bare", True, "1.0"),
+    Config("ours-1.0", "(c) our stack, traces 1.0", "toolbox.wsgi", True, "1.0"),
+    Config(
+        "ours-0.1", "(d) our stack, traces 0.1 (production default)", "toolbox.wsgi", True, None
+    ),
+    Config("bare-0.1", "(e) bare sentry-sdk, traces 0.1", "bench.wsgi_bare", True, "0.1"),
+)
+ENDPOINTS = {
+    "lessons": (
+        "GET /api/v1/content?limit=20 (JWT, 4 queries, 5 lessons)",
+        "/api/v1/content?limit=20",
+    ),
+    "status": ("GET /sentry/status (no database)", "/sentry/status"),
+    # Not in the default run: the view itself loads the user's permissions, which hides the
+    # cost of loading them for the user context.
+    "me": ("GET /api/v1/auth/me (JWT, 4 queries)", "/api/v1/auth/me"),
+}
+DEFAULT_ENDPOINTS = ("lessons", "status")
+
+
+@dataclass
+class Run:
+    wrk: WrkResult
+    cpu_seconds: float
+    transactions: int
+    other_load: float  # cores busy with something else than the workers, wrk and the receiver
+
+    @property
+    def cpu_us_per_request(self) -> float:
+        return self.cpu_seconds * 1e6 / self.wrk.requests if self.wrk.requests else 0.0
+
+
+@dataclass
+class Cell:
+    runs: list[Run] = field(default_factory=list)
+
+    @property
+    def requests(self) -> int:
+        return sum(run.wrk.requests for run in self.runs)
+
+    @property
+    def rps(self) -> float:
+        return statistics.median(run.wrk.rps for run in self.runs)
+
+    @property
+    def p50(self) -> float:
+        return statistics.median(run.wrk.p50_ms for run in self.runs)
+
+    @property
+    def p99(self) -> float:
+        return statistics.median(run.wrk.p99_ms for run in self.runs)
+
+    @property
+    def cpu_us(self) -> float:
+        """The median round: one round disturbed by another process does not move it."""
+        return statistics.median(run.cpu_us_per_request for run in self.runs)
+
+    @property
+    def cpu_us_pooled(self) -> float:
+        requests = self.requests
+        return sum(run.cpu_seconds for run in self.runs) * 1e6 / requests if requests else 0.0
+
+    @property
+    def other_load(self) -> float:
+        return max(run.other_load for run in self.runs)
+
+    @property
+    def cpu_range(self) -> tuple[float, float]:
+        values = [run.cpu_us_per_request for run in self.runs]
+        return min(values), max(values)
+
+    @property
+    def errors(self) -> int:
+        return sum(run.wrk.errors for run in self.runs)
+
+    @property
+    def sampled(self) -> float:
+        requests = self.requests
+        return sum(run.transactions for run in self.runs) / requests if requests else 0.0
+
+
+def headers_for(endpoint: str, token: str) -> dict[str, str]:
+    if endpoint == "status":
+        return {"Authorization": f"Bearer {MONITORING_TOKEN}"}
+    return {"Authorization": f"Bearer {token}"}
+
+
+def measure(
+    server: Server,
+    receiver: CountingReceiver,
+    path: str,
+    headers: dict[str, str],
+    seconds: float,
+    conns: int,
+    pause_ms: float,
+) -> Run:
+    receiver.take()
+    pids = server.worker_pids()
+    before, busy_before, own_before = cpu_seconds(pids), machine_busy_seconds(), own_seconds()
+    result = run_wrk(
+        server.url + path, seconds=seconds, connections=conns, headers=headers, pause_ms=pause_ms
+    )
+    after, busy_after, own_after = cpu_seconds(pids), machine_busy_seconds(), own_seconds()
+    other = (busy_after - busy_before) - (after - before) - (own_after - own_before)
+    time.sleep(0.5)  # the last envelopes in flight (their sending is in ``after`` or lost)
+    transactions = receiver.take().get("transaction", 0)
+    return Run(result, after - before, transactions, max(0.0, other) / result.seconds)
+
+
+def ratio(value: float, base: float) -> str:
+    return f"{value / base:.2f}" if base else "-"
+
+
+def table(results: dict[str, dict[str, Cell]], endpoint: str, configs: list[Config]) -> list[str]:
+    base = results[endpoint].get("off")
+    lines = [
+        f"### {ENDPOINTS[endpoint][0]}",
+        "",
+        "| Config | req/s | x (a) | p50 ms | x (a) | p99 ms | x (a) "
+        "| worker CPU µs/req | x (a) | + vs (a) | per-round range | traced | other load |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for config in configs:
+        cell = results[endpoint][config.name]
+        low, high = cell.cpu_range
+        extra = f"{cell.cpu_us - base.cpu_us:+.0f}" if base else "-"
+        errors = f" ({cell.errors} errors)" if cell.errors else ""
+
+        def relative(figure: str, cell: Cell = cell) -> str:
+            return ratio(getattr(cell, figure), getattr(base, figure)) if base else "-"
+
+        lines.append(
+            f"| {config.label}{errors} | {cell.rps:.0f} | {relative('rps')} "
+            f"| {cell.p50:.2f} | {relative('p50')} | {cell.p99:.2f} | {relative('p99')} "
+            f"| {cell.cpu_us:.0f} | {relative('cpu_us')} "
+            f"| {extra} | {low:.0f}–{high:.0f} | {cell.sampled:.0%} | {cell.other_load:.2f} |"
+        )
+    return lines
+
+
+def verdicts(results: dict[str, dict[str, Cell]]) -> list[str]:
+    lines = []
+    for endpoint in results:
+        cells = results[endpoint]
+        for ours, bare in (
+            ("ours-1.0", "bare-1.0"),
+            ("ours-0.1", "bare-0.1"),
+            ("ours-1.0@base", "bare-1.0"),
+            ("ours-0.1@base", "bare-0.1"),
+        ):
+            if ours in cells and bare in cells:
+                a, b = cells[ours], cells[bare]
+                verdict = "met" if a.cpu_us <= b.cpu_us else "missed"
+                overlap = a.cpu_range[0] <= b.cpu_range[1] and b.cpu_range[0] <= a.cpu_range[1]
+                lines.append(
+                    f"- {endpoint}: {ours} {a.cpu_us:.0f} µs/req vs {bare} {b.cpu_us:.0f} µs/req "
+                    f"({a.cpu_us - b.cpu_us:+.0f} µs, {a.cpu_us / b.cpu_us - 1:+.1%}): target "
+                    f"{verdict}{' (per-round ranges overlap)' if overlap else ''}"
+                )
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=10.0, help="per run")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--warmup", type=float, default=3.0, help="seconds per server/endpoint")
+    parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument(
+        "--pause-ms", type=float, default=0, help="pause between a connection's requests (pacing)"
+    )
+    parser.add_argument(
+        "--max-other-load",
+        type=float,
+        default=0.5,
+        help="cores busy with other processes above which a run is repeated",
+    )
+    parser.add_argument("--retries", type=int, default=1, help="repeats of a disturbed run")
+    parser.add_argument("--configs", default=",".join(c.name for c in CONFIGS))
+    parser.add_argument("--endpoints", default=",".join(DEFAULT_ENDPOINTS))
+    parser.add_argument("--database-url", help="default: a SQLite file in a temporary folder")
+    parser.add_argument("--app-root", help="run the servers from this copy of the project")
+    parser.add_argument(
+        "--baseline-root",
+        help="also run --baseline-configs from this copy of the project (before/after a change)",
+    )
+    parser.add_argument("--baseline-configs", default="ours-1.0,ours-0.1")
+    parser.add_argument("--baseline-label", default="before the fixes")
+    parser.add_argument("--name", default="overhead", help="results file name (bench/results/)")
+    parser.add_argument("--quick", action="store_true", help="1 round x 3 s: a smoke run")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.rounds, args.seconds, args.warmup = 1, 3.0, 1.0
+    require_wrk()
+    use_app_root(args.app_root)
+    configs = [c for c in CONFIGS if c.name in args.configs.split(",")]
+    baseline_root = Path(args.baseline_root).resolve() if args.baseline_root else None
+    if baseline_root is not None:
+        configs += [
+            Config(f"{c.name}@base", f"{c.label}, {args.baseline_label}", c.app, c.dsn,
+                   c.traces_rate, baseline=True)
+            for c in CONFIGS
+            if c.name in args.baseline_configs.split(",")
+        ]  # fmt: skip
+    endpoints = [e for e in ENDPOINTS if e in args.endpoints.split(",")]
+    started = time.perf_counter()
+
+    receiver = CountingReceiver().start()
+    servers: dict[str, Server] = {}
+    retried = 0
+    with tempfile.TemporaryDirectory(prefix="toolbox-bench-") as tmp:
+        work = Path(tmp)
+        try:
+            database_url = prepare_database(work, args.database_url)
+            env = base_environment(database_url, work)
+            for config in configs:
+                server_env = {**env, "SENTRY_DSN": receiver.dsn if config.dsn else ""}
+                if config.traces_rate is not None:
+                    server_env["SENTRY_TRACES_SAMPLE_RATE"] = config.traces_rate
+                servers[config.name] = start_server(
+                    config.name,
+                    work,
+                    server_env,
+                    app=config.app,
+                    app_root=baseline_root if config.baseline else None,
+                )
+            token = access_token(next(iter(servers.values())).url)
+            seed_lessons(next(iter(servers.values())).url, token, count=5)
+            for server in servers.values():  # every server answers 200 before anything counts
+                for endpoint in endpoints:
+                    path = ENDPOINTS[endpoint][1]
+                    run_wrk(
+                        server.url + path,
+                        seconds=args.warmup,
+                        connections=args.connections,
+                        headers=headers_for(endpoint, token),
+                    )
+                    import httpx
+
+                    status = httpx.get(
+                        server.url + path, headers=headers_for(endpoint, token), timeout=10
+                    ).status_code
+                    if status != 200:
+                        raise RuntimeError(f"{server.name} {path} answered {status}")
+            results = {e: {c.name: Cell() for c in configs} for e in endpoints}
+            for round_number in range(1, args.rounds + 1):
+                for endpoint in endpoints:
+                    path = ENDPOINTS[endpoint][1]
+                    for config in configs:
+                        for attempt in range(1 + args.retries):
+                            run = measure(
+                                servers[config.name],
+                                receiver,
+                                path,
+                                headers_for(endpoint, token),
+                                args.seconds,
+                                args.connections,
+                                args.pause_ms,
+                            )
+                            print(
+                                f"round {round_number} {endpoint:7} {config.name:9} "
+                                f"{run.wrk.rps:7.0f} req/s  p50 {run.wrk.p50_ms:6.2f} ms  "
+                                f"p99 {run.wrk.p99_ms:6.2f} ms  "
+                                f"{run.cpu_us_per_request:6.0f} µs/req  "
+                                f"traced {run.transactions}  other load {run.other_load:.2f}",
+                                file=sys.stderr,
+                                flush=True,
+                            )
+                            if run.other_load <= args.max_other_load:
+                                break
+                            retried += attempt < args.retries  # another process was busy
+                        results[endpoint][config.name].runs.append(run)
+        finally:
+            for server in servers.values():
+                server.stop()
+            receiver.stop()
+
+    info = machine()
+    lines = [
+        "# Request overhead of the monitoring layer",
+        "",
+        *machine_markdown(info),
+        "",
+        f"gunicorn, 2 sync workers, production settings (DEBUG off), profiling off, logs on, "
+        f"SQLite; wrk -t1 -c{args.connections}"
+        + (f" pausing {args.pause_ms:g} ms between requests" if args.pause_ms else "")
+        + f"; {args.rounds} interleaved rounds x {args.seconds:g} s per config and endpoint. "
+        "req/s, p50, p99 and worker CPU per request (utime + stime of the 2 workers, all "
+        "threads, over the requests served) are medians over the rounds; the range is per "
+        "round. 'traced': share of requests whose transaction reached the loopback receiver. "
+        "'other load': the most cores any round saw busy outside the workers, wrk and the "
+        f"receiver (a run above {args.max_other_load:g} was repeated, at most {args.retries} "
+        f"times; {retried} repeats).",
+        "",
+    ]
+    for endpoint in endpoints:
+        lines += table(results, endpoint, configs) + [""]
+    lines += ["Targets (worker CPU per request, ours <= bare at the same rate):", ""]
+    lines += verdicts(results)
+    lines += ["", f"Total benchmark time: {time.perf_counter() - started:.0f} s"]
+    markdown = "\n".join(lines) + "\n"
+    print(markdown)
+    data = {
+        "machine": info,
+        "settings": vars(args),
+        "results": {
+            endpoint: {
+                name: {
+                    "rps": cell.rps,
+                    "p50_ms": cell.p50,
+                    "p99_ms": cell.p99,
+                    "cpu_us_per_request": cell.cpu_us,
+                    "cpu_us_per_request_pooled": cell.cpu_us_pooled,
+                    "other_load_max": cell.other_load,
+                    "cpu_us_per_request_by_round": [r.cpu_us_per_request for r in cell.runs],
+                    "requests": cell.requests,
+                    "traced_share": cell.sampled,
+                    "errors": cell.errors,
+                }
+                for name, cell in cells.items()
+            }
+            for endpoint, cells in results.items()
+        },
+    }
+    md_path, _ = write_results(args.name, markdown, data)
+    print(f"Written to {md_path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

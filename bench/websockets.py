@@ -1,0 +1,266 @@
+"""Broadcast delivery latency: N sockets in one classroom, a quiz published over HTTP, timed to
+each socket.
+
+    .venv/bin/python bench/websockets.py                  # 200 sockets, 5 publishes, Redis layer
+    .venv/bin/python bench/websockets.py --quick          # 50 sockets, 2 publishes
+    .venv/bin/python bench/websockets.py --layer memory   # the in-process layer (one worker)
+
+Starts the production command (``gunicorn toolbox.asgi -k uvicorn_worker.UvicornWorker``) on a
+free loopback port over a fresh SQLite database, opens every socket (authenticated with the
+``bearer.<token>`` subprotocol), then publishes quizzes to their classroom through
+``POST /api/v1/quizzes/{id}/publish``. A delivery's latency runs from just before the publish
+request is sent to the socket's receipt of ``quiz.published``: the request, the database write,
+the channel layer (Redis) and the push. Sentry is off (no DSN): this measures the app. Everything
+runs on 127.0.0.1 and the whole run is bounded by ``--deadline`` seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# Run as a script, this file's folder comes first on sys.path, and this file would shadow the
+# websockets library it is named after.
+sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != ROOT / "bench"]
+
+import httpx  # noqa: E402
+import websockets  # noqa: E402
+
+SEED = """
+import json
+from django.contrib.auth.hashers import make_password
+from accounts import tokens
+from accounts.models import Classroom, Role, User
+from quizzes.services import quiz_generate
+password = make_password(None)
+teacher = User.objects.create(username="bench-teacher", role=Role.TEACHER, password=password)
+students = User.objects.bulk_create(
+    User(username=f"bench-student-{{i}}", role=Role.STUDENT, password=password)
+    for i in range({students})
+)
+classroom = Classroom.objects.create(teacher=teacher, name="Bench")
+classroom.students.set(students)
+quizzes = [
+    quiz_generate(owner_id=teacher.pk, subject="mathematics", grade_level=5,
+                  difficulty="easy", question_count=5, seed=i).pk
+    for i in range({rounds})
+]
+print(json.dumps({{
+    "classroom": classroom.pk,
+    "quizzes": quizzes,
+    "teacher": tokens.issue_pair(teacher.pk, teacher.role).access,
+    "students": [tokens.issue_pair(s.pk, s.role).access for s in students],
+}}))
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def percentile(samples: list[float], fraction: float) -> float:
+    ordered = sorted(samples)
+    position = (len(ordered) - 1) * fraction
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def environment(args: argparse.Namespace, database_url: str, prefix: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SENTRY_", "DJANGO_"))}
+    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "toolbox.settings",
+            "SENTRY_DSN": "",
+            "SECRET_KEY": args.secret_key,
+            "DATABASE_URL": database_url,
+            "REDIS_URL": args.redis_url if args.layer == "redis" else "",
+            "REDIS_KEY_PREFIX": prefix,
+            "LOG_FILE": "",
+            "LOG_LEVEL": "WARNING",
+            "OPENAI_API_KEY": "",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    return env
+
+
+def manage(env: dict[str, str], *command: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "manage.py", *command],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    if result.returncode != 0:
+        raise SystemExit(f"manage.py {command[0]} failed:\n{result.stderr}")
+    return result.stdout
+
+
+def start_server(env: dict[str, str], port: int, workers: int, log: Path) -> subprocess.Popen:
+    command = [
+        sys.executable, "-m", "gunicorn", "toolbox.asgi",
+        "-k", "uvicorn_worker.UvicornWorker",
+        "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+        "--graceful-timeout", "5", "--log-level", "warning",
+    ]  # fmt: skip
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"the server exited:\n{log.read_text(errors='replace')}")
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=2).status_code < 600:
+                return process
+        except httpx.TransportError:
+            time.sleep(0.1)
+    process.kill()
+    raise SystemExit("the server did not start within 60 s")
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+async def measure(port: int, seeded: dict, rounds: int) -> dict[str, list[float]]:
+    path = f"/ws/classrooms/{seeded['classroom']}/"
+    url = f"ws://127.0.0.1:{port}{path}"
+    received: dict[int, list[float]] = {r: [] for r in range(rounds)}
+    everyone = {r: asyncio.Event() for r in range(rounds)}
+    count = len(seeded["students"])
+
+    async def open_socket(token: str) -> tuple[object, float]:
+        started = time.perf_counter()
+        ws = await websockets.connect(
+            url, subprotocols=["toolbox.v1", f"bearer.{token}"], open_timeout=30, max_queue=None
+        )
+        ready = json.loads(await asyncio.wait_for(ws.recv(), 30))
+        assert ready["type"] == "ready", ready
+        return ws, time.perf_counter() - started
+
+    async def listen(ws) -> None:
+        for round_number in range(rounds):
+            while True:
+                frame = json.loads(await ws.recv())
+                if frame["type"] == "quiz.published":
+                    break
+            received[round_number].append(time.perf_counter())
+            if len(received[round_number]) == count:
+                everyone[round_number].set()
+
+    opened = await asyncio.gather(*(open_socket(token) for token in seeded["students"]))
+    sockets = [ws for ws, _ in opened]
+    listeners = [asyncio.create_task(listen(ws)) for ws in sockets]
+    latencies: list[float] = []
+    publish_ms: list[float] = []
+    headers = {"Authorization": f"Bearer {seeded['teacher']}"}
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
+        for round_number, quiz_id in enumerate(seeded["quizzes"][:rounds]):
+            started = time.perf_counter()
+            response = await http.post(
+                f"/api/v1/quizzes/{quiz_id}/publish",
+                json={"classroom_id": seeded["classroom"]},
+                headers=headers,
+            )
+            publish_ms.append((time.perf_counter() - started) * 1000)
+            response.raise_for_status()
+            await asyncio.wait_for(everyone[round_number].wait(), 30)
+            latencies += [(at - started) * 1000 for at in received[round_number]]
+            await asyncio.sleep(0.2)  # let the sockets settle between rounds
+    for task in listeners:
+        task.cancel()
+    await asyncio.gather(*(ws.close() for ws in sockets), return_exceptions=True)
+    return {
+        "connect_ms": [seconds * 1000 for _, seconds in opened],
+        "delivery_ms": latencies,
+        "publish_ms": publish_ms,
+    }
+
+
+def row(name: str, samples: list[float]) -> str:
+    return (
+        f"| {name} | {len(samples)} | {statistics.median(samples):.1f} "
+        f"| {percentile(samples, 0.95):.1f} | {percentile(samples, 0.99):.1f} "
+        f"| {max(samples):.1f} |"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sockets", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=5, help="publishes, one quiz each")
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn workers (gunicorn)")
+    parser.add_argument("--layer", choices=("redis", "memory"), default="redis")
+    parser.add_argument(
+        "--redis-url", default=os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
+    )
+    parser.add_argument("--deadline", type=float, default=120, help="seconds for the whole run")
+    parser.add_argument("--quick", action="store_true", help="50 sockets, 2 publishes")
+    args = parser.parse_args()
+    if args.quick:
+        args.sockets, args.rounds = 50, 2
+    if args.layer == "memory" and args.workers != 1:
+        parser.error("the in-memory layer only reaches sockets of its own process: --workers 1")
+    args.secret_key = secrets.token_urlsafe(48)
+
+    prefix = f"bench-ws-{uuid.uuid4().hex[:8]}"
+    with tempfile.TemporaryDirectory(prefix="toolbox-bench-ws-") as tmp:
+        env = environment(args, f"sqlite:///{Path(tmp) / 'bench.sqlite3'}", prefix)
+        manage(env, "migrate", "--noinput", "-v0")
+        seed = SEED.format(students=args.sockets, rounds=args.rounds)
+        seeded = json.loads(manage(env, "shell", "-c", seed).strip().splitlines()[-1])
+        port = free_port()
+        log = Path(tmp) / "server.log"
+        server = start_server(env, port, args.workers, log)
+        try:
+            results = asyncio.run(
+                asyncio.wait_for(measure(port, seeded, args.rounds), args.deadline)
+            )
+        except BaseException:
+            print(log.read_text(errors="replace")[-4000:], file=sys.stderr)
+            raise
+        finally:
+            stop(server)
+            if args.layer == "redis":
+                import redis
+
+                client = redis.Redis.from_url(args.redis_url)
+                for key in client.scan_iter(f"{prefix}*"):
+                    client.delete(key)
+
+    print(
+        f"\n{args.sockets} sockets, {args.rounds} publishes, {args.workers} uvicorn worker(s), "
+        f"{args.layer} channel layer; {os.cpu_count()} cores, Python {platform.python_version()}\n"
+    )
+    print("| | samples | p50 ms | p95 ms | p99 ms | max ms |")
+    print("|---|---|---|---|---|---|")
+    print(row("delivery (publish sent -> frame received)", results["delivery_ms"]))
+    print(row("publish request (HTTP answer)", results["publish_ms"]))
+    print(row("socket open + auth + ready", results["connect_ms"]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

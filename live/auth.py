@@ -1,0 +1,84 @@
+"""WebSocket authentication with the API's JWT access tokens, without ever exposing them.
+
+A client authenticates in one of two ways:
+
+* it offers the subprotocols ``toolbox.v1`` and ``bearer.<access token>`` (what a browser can do:
+  it cannot set headers on a WebSocket); the server selects ``toolbox.v1``;
+* or it sends ``{"type": "auth", "token": "<access token>"}`` as its first frame, within
+  :data:`~live.protocol.AUTH_TIMEOUT_SECONDS`.
+
+A token in the URL's query string is never read: servers and proxies log URLs. The middleware
+(``live.middleware.TokenAuthMiddleware``) removes the token from the ASGI scope (``subprotocols``
+and the raw header) before anything else sees it, so no log line, breadcrumb or event carries it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import Any
+
+from channels.db import database_sync_to_async
+from ninja.errors import HttpError
+
+from accounts.auth import JWTAuth
+from accounts.models import User
+from live.protocol import BEARER_PREFIX
+from monitoring.context import send_pii, user_context
+
+PROTOCOL_HEADER = b"sec-websocket-protocol"
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who a token belongs to, with the Sentry user context computed where queries are allowed."""
+
+    user: User
+    sentry_user: dict[str, Any]
+
+
+class AuthenticationFailed(Exception):
+    """The token is malformed, expired, revoked, or its user is inactive."""
+
+
+def split_subprotocols(offered: list[str]) -> tuple[list[str], str | None]:
+    """The offered subprotocols without the bearer token, and the token (if one was offered)."""
+    token = None
+    kept = []
+    for protocol in offered:
+        if protocol.startswith(BEARER_PREFIX):
+            token = protocol[len(BEARER_PREFIX) :] or None
+        else:
+            kept.append(protocol)
+    return kept, token
+
+
+def headers_without_token(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    cleaned = []
+    for name, value in headers:
+        if name.lower() == PROTOCOL_HEADER:
+            protocols = [p.strip() for p in value.decode("latin-1").split(",")]
+            value = ", ".join(p for p in protocols if not p.startswith(BEARER_PREFIX)).encode()
+            if not value:
+                continue
+        cleaned.append((name, value))
+    return cleaned
+
+
+def identify(token: str) -> Identity:
+    """The active user a valid access token belongs to; raises :class:`AuthenticationFailed`.
+
+    The API's own bearer authentication decides (signature, expiry, type, revocation, active
+    user), so a token is valid on a socket exactly when it is valid on the API.
+    """
+    holder = SimpleNamespace()
+    try:
+        user = JWTAuth().authenticate(holder, token)  # type: ignore[arg-type]
+    except HttpError as exc:
+        raise AuthenticationFailed(str(exc)) from None
+    if user is None:
+        raise AuthenticationFailed("Invalid access token")
+    return Identity(user=user, sentry_user=user_context(user, pii=send_pii()))
+
+
+identify_async = database_sync_to_async(identify)

@@ -1,0 +1,114 @@
+"""Pushing live updates to socket groups through the channel layer (Redis when configured).
+
+A push is best effort: the HTTP API and the database hold the truth, and a client that missed a
+push catches up with a snapshot when it (re)connects. So a push never fails the request or task
+that makes it; a failing channel layer is reported to Sentry and logged instead.
+
+Every push carries the ``sentry-trace`` and ``baggage`` of the code that made it (the request
+that published a quiz, the Celery task running a job), and the consumer that delivers it
+continues that trace (``live.tracking.transaction``).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from uuid import UUID
+
+import sentry_sdk
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+from sentry_sdk.utils import capture_internal_exceptions
+
+from monitoring.context import sentry_active
+from monitoring.decorators import mark_failure
+from monitoring.errors import WEBSOCKET
+
+logger = logging.getLogger("live")
+
+# Event types consumers handle (channels calls the method named after the type, dots as "_").
+JOB_UPDATE = "job.update"
+CONTENT_PUBLISHED = "content.published"
+
+
+def job_group(job_id: UUID | str) -> str:
+    return f"job.{job_id}"
+
+
+def classroom_group(classroom_id: int) -> str:
+    return f"classroom.{classroom_id}"
+
+
+def trace_headers() -> dict[str, str]:
+    """``sentry-trace`` and ``baggage`` of the current span, to continue its trace elsewhere."""
+    if not sentry_active():
+        return {}
+    headers: dict[str, str] = {}
+    with capture_internal_exceptions():
+        traceparent = sentry_sdk.get_traceparent()
+        baggage = sentry_sdk.get_baggage()
+        if traceparent:
+            headers["sentry-trace"] = traceparent
+        if baggage:
+            headers["baggage"] = baggage
+    return headers
+
+
+def group_send(group: str, event: dict[str, Any]) -> bool:
+    """Send ``event`` to every socket in ``group`` now; False (reported) if the layer failed."""
+    layer = get_channel_layer()
+    if layer is None:
+        return False
+    try:
+        with sentry_sdk.start_span(op="websocket.publish", name=f"{event['type']} -> {group}"):
+            async_to_sync(layer.group_send)(group, event)
+    except Exception as exc:
+        mark_failure(exc, component="live", category=WEBSOCKET)
+        sentry_sdk.capture_exception(exc)
+        logger.warning(
+            "live update not delivered",
+            extra={"group": group, "event_type": event.get("type"), "error": type(exc).__name__},
+        )
+        return False
+    return True
+
+
+def group_send_on_commit(group: str, event: dict[str, Any]) -> None:
+    """Send once the current database transaction commits (at once outside one), so that a
+    socket that re-reads the database sees what the push announced. The trace is the caller's."""
+    event = {**event, "trace": trace_headers()}
+    transaction.on_commit(lambda: group_send(group, event))
+
+
+def job_updated(*, job_id: UUID | str, job: dict[str, Any]) -> None:
+    group_send_on_commit(job_group(job_id), {"type": JOB_UPDATE, "job": job})
+
+
+def quiz_published(*, quiz: Any, classroom_id: int) -> None:
+    """Students of the classroom get the quiz as they may see it: without answers."""
+    from live.payloads import quiz_for_students
+
+    group_send_on_commit(
+        classroom_group(classroom_id),
+        {
+            "type": CONTENT_PUBLISHED,
+            "kind": "quiz",
+            "classroom_id": classroom_id,
+            "content": quiz_for_students(quiz),
+        },
+    )
+
+
+def lesson_published(*, lesson: Any, classroom_id: int) -> None:
+    from live.payloads import lesson_for_students
+
+    group_send_on_commit(
+        classroom_group(classroom_id),
+        {
+            "type": CONTENT_PUBLISHED,
+            "kind": "lesson",
+            "classroom_id": classroom_id,
+            "content": lesson_for_students(lesson),
+        },
+    )

@@ -1,0 +1,218 @@
+"""What a WebSocket connection tells Sentry, the logs and ``/metrics``.
+
+One Sentry isolation scope per connection (user, tags, breadcrumbs of its life) and one
+transaction per message it processes, never one per connection: a socket may stay open for
+hours. Everything here is a no-op for Sentry when it is off, and none of it can raise.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import sentry_sdk
+from django.conf import settings
+from sentry_sdk.tracing import Transaction, TransactionSource
+from sentry_sdk.utils import capture_internal_exceptions
+
+from monitoring import errors
+from monitoring.context import send_pii, sentry_active
+from monitoring.decorators import mark_failure
+from monitoring.metrics.registry import (
+    WEBSOCKET_CONNECTIONS,
+    WEBSOCKET_MESSAGES,
+    WEBSOCKET_REJECTED,
+)
+from monitoring.scrubbing import scrub
+
+logger = logging.getLogger("live")
+
+COMPONENT = "websocket"
+CATEGORY = "websocket"
+ORIGIN = "auto.websocket.toolbox"
+
+
+class ConnectionRejected(Exception):
+    """A connection closed by the server with an application close code (4401, 4403, 4404).
+
+    Like an HTTP 4xx it is the client's doing: a breadcrumb, a log line and a counter always, an
+    event only where the error policy reports client errors (development, or the admin's
+    override).
+    """
+
+    error_category = errors.WEBSOCKET
+    sentry_component = COMPONENT
+
+    def __init__(self, code: int, reason: str) -> None:
+        super().__init__(f"WebSocket closed with {code}: {reason}")
+        self.code = code
+        self.reason = reason
+
+
+def path_of(scope: dict[str, Any]) -> str:
+    return scope.get("path", "")
+
+
+def _event_processor(asgi_scope: dict[str, Any], consumer: str):
+    path = path_of(asgi_scope)
+    headers = dict(asgi_scope.get("headers") or [])
+    host = headers.get(b"host", b"localhost").decode("latin-1")
+
+    def process(event: dict[str, Any], hint: dict[str, Any]) -> dict[str, Any]:
+        with capture_internal_exceptions():
+            # The path without its query string: the error policy finds the component by it,
+            # and a query string is never sent (a client may put a token in it).
+            event.setdefault("request", {}).setdefault("url", f"ws://{host}{path}")
+            event.setdefault("contexts", {}).setdefault(
+                "websocket", {"consumer": consumer, "path": path}
+            )
+        return event
+
+    return process
+
+
+def prepare_scope(sentry_scope: Any, asgi_scope: dict[str, Any], consumer: str) -> None:
+    """Give the connection's isolation scope what every one of its events carries."""
+    if not sentry_active():
+        return
+    with capture_internal_exceptions():
+        sentry_scope.set_tag("component", COMPONENT)
+        sentry_scope.set_tag("websocket.consumer", consumer)
+        sentry_scope.add_event_processor(_event_processor(asgi_scope, consumer))
+
+
+def identify(sentry_scope: Any, user_data: dict[str, Any], role: str | None) -> None:
+    """The authenticated user (opaque id and role unless PII is on) on the connection's scope."""
+    if not sentry_active():
+        return
+    with capture_internal_exceptions():
+        sentry_scope.set_user(user_data)
+        sentry_scope.set_tag("user.role", role or "unknown")
+
+
+def _crumb(message: str, level: str = "info", **data: Any) -> None:
+    if sentry_active():
+        with capture_internal_exceptions():
+            sentry_sdk.add_breadcrumb(category="websocket", message=message, level=level, data=data)
+
+
+def opened(consumer: str, path: str) -> None:
+    WEBSOCKET_CONNECTIONS.labels(consumer).inc()
+    _crumb("WebSocket connected", consumer=consumer, path=path)
+    logger.info("websocket connected", extra={"consumer": consumer, "path": path})
+
+
+def closed(consumer: str, path: str, *, code: int | None, duration_seconds: float) -> None:
+    WEBSOCKET_CONNECTIONS.labels(consumer).dec()
+    duration_ms = round(duration_seconds * 1000, 1)
+    _crumb(
+        "WebSocket disconnected", consumer=consumer, path=path, code=code, duration_ms=duration_ms
+    )
+    logger.info(
+        "websocket disconnected",
+        extra={"consumer": consumer, "path": path, "code": code, "duration_ms": duration_ms},
+    )
+    with capture_internal_exceptions():
+        span = sentry_sdk.get_current_span()
+        if span is not None:
+            span.set_data("websocket.close_code", code)
+            span.set_data("websocket.duration_ms", duration_ms)
+
+
+def rejected(consumer: str, path: str, *, code: int, reason: str) -> None:
+    """A refused connection: breadcrumb, log line, counter; an event only by the error policy."""
+    WEBSOCKET_REJECTED.labels(consumer, str(code)).inc()
+    _crumb(
+        "WebSocket rejected", level="warning", consumer=consumer, path=path, code=code,
+        reason=reason,
+    )  # fmt: skip
+    logger.info(
+        "websocket rejected",
+        extra={"consumer": consumer, "path": path, "code": code, "reason": reason},
+    )
+    reported = errors.report_client_errors(settings.SENTRY.environment)
+    sent = reported and sentry_active()
+    errors.ERRORS.labels(COMPONENT, CATEGORY, "client", str(sent).lower()).inc()
+    if sent:
+        with capture_internal_exceptions():
+            exc = ConnectionRejected(code, reason)
+            exc._toolbox_counted = True  # counted just above, not again by the error policy
+            with sentry_sdk.new_scope() as scope:
+                scope.set_level("warning")
+                scope.set_tag("websocket.close_code", str(code))
+                sentry_sdk.capture_exception(exc)
+
+
+def message_counted(consumer: str, direction: str, message_type: str) -> None:
+    WEBSOCKET_MESSAGES.labels(consumer, direction, message_type).inc()
+
+
+@contextlib.contextmanager
+def transaction(
+    asgi_scope: dict[str, Any],
+    *,
+    op: str,
+    name: str,
+    trace_headers: dict[str, str] | None = None,
+) -> Iterator[Any]:
+    """A transaction for one unit of a connection's work (a message, the handshake, a push).
+
+    ``trace_headers`` (``sentry-trace``/``baggage`` carried by a channel-layer event) continue
+    the trace that caused the push: the HTTP request and the Celery task behind a job update.
+    The propagation context is set on a scope of its own, so the next message of the same
+    connection starts a trace of its own.
+    """
+    if not sentry_active():
+        yield None
+        return
+    with sentry_sdk.new_scope() as scope:
+        started: Any = None
+        with capture_internal_exceptions():
+            if trace_headers:
+                started = scope.continue_trace(
+                    trace_headers, op=op, name=name, source=TransactionSource.COMPONENT,
+                    origin=ORIGIN,
+                )  # fmt: skip
+            else:
+                scope.set_new_propagation_context()
+                started = Transaction(
+                    op=op, name=name, source=TransactionSource.COMPONENT, origin=ORIGIN
+                )
+        if started is None:
+            yield None
+            return
+        sampling_context = {"asgi_scope": asgi_scope}
+        with sentry_sdk.start_transaction(started, custom_sampling_context=sampling_context):
+            began = time.perf_counter()
+            yield started
+            with capture_internal_exceptions():
+                started.set_data("duration_ms", round((time.perf_counter() - began) * 1000, 3))
+                if started.status is None:  # a handled failure has set its own
+                    started.set_status("ok")
+
+
+def capture_failure(
+    exc: BaseException, *, asgi_scope: dict[str, Any], message_type: str, payload: Any
+) -> str | None:
+    """Report a consumer failure with the message type and the (scrubbed) message."""
+    if not sentry_active():
+        logger.error("websocket message failed", exc_info=exc, extra={"message_type": message_type})
+        return None
+    with capture_internal_exceptions():
+        route = errors.component_for_path(path_of(asgi_scope))
+        mark_failure(exc, component=COMPONENT, category=errors.category_for(exc, route))
+    with sentry_sdk.new_scope() as scope:
+        scope.set_tag("websocket.message_type", message_type)
+        with capture_internal_exceptions():
+            scope.set_context(
+                "websocket_message",
+                {"type": message_type, "payload": scrub(payload, pii=send_pii())},
+            )
+        with capture_internal_exceptions():
+            span = sentry_sdk.get_current_span()
+            if span is not None:
+                span.set_status("internal_error")
+        return sentry_sdk.capture_exception(exc)
