@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import threading
 import time
 from typing import Any
 
@@ -30,16 +29,14 @@ class FailureCounts:
 
     def __init__(self) -> None:
         self._local = LocMemCache("toolbox-login-failures", {})
-        self._lock = threading.Lock()
-        self._shared_down_until = 0.0
+        self._shared_down_until = 0.0  # time.monotonic(); a float store is atomic
 
     def _call(self, operation: str, *args: Any, **kwargs: Any) -> Any:
         if time.monotonic() >= self._shared_down_until:
             try:
                 return getattr(cache, operation)(*args, **kwargs)
             except (RedisError, OSError) as exc:
-                with self._lock:
-                    self._shared_down_until = time.monotonic() + SHARED_CACHE_RETRY_SECONDS
+                self._shared_down_until = time.monotonic() + SHARED_CACHE_RETRY_SECONDS
                 logger.warning(
                     "login failures counted in memory for %.0f s: shared cache unreachable (%s)",
                     SHARED_CACHE_RETRY_SECONDS,
