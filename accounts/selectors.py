@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Model, Q, QuerySet
 
 from accounts.models import Classroom, Role, User
 
@@ -17,5 +17,21 @@ def classroom_list(*, user: User) -> QuerySet[Classroom]:
     return classrooms.filter(students=user)
 
 
-def classroom_ids_for_student(*, user: User) -> list[int]:
-    return list(user.classrooms.values_list("id", flat=True))
+def published_given_to(model: type[Model], *, user: User) -> QuerySet:
+    """Ids of ``model`` rows published to a classroom ``user`` is a student of."""
+    through = model.classrooms.through
+    return through.objects.filter(classroom__students=user).values(f"{model._meta.model_name}_id")
+
+
+def published_visible(queryset: QuerySet, *, user: User) -> QuerySet:
+    """Content published to classrooms (a ``classrooms`` M2M and an ``owner``): admins see all;
+    teachers their own and what is published to classes they teach; students what is published
+    to a class they are in."""
+    if user.role == Role.ADMIN or user.is_superuser:
+        return queryset
+    model = queryset.model
+    if user.role == Role.TEACHER:
+        taught = model.classrooms.through.objects.filter(classroom__teacher=user)
+        taught_ids = taught.values(f"{model._meta.model_name}_id")
+        return queryset.filter(Q(owner=user) | Q(pk__in=taught_ids))
+    return queryset.filter(pk__in=published_given_to(model, user=user))

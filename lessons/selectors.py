@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
-from accounts.models import Role, User
+from accounts.models import User
+from accounts.selectors import published_visible
 from lessons.models import Lesson
-
-Published = Lesson.classrooms.through
 
 
 def lesson_visible(*, user: User) -> QuerySet[Lesson]:
-    """Admins see every lesson; teachers their own and those published to their classes;
-    students only those published to a class they are in."""
-    lessons = Lesson.objects.all()
-    if user.role == Role.ADMIN or user.is_superuser:
-        return lessons
-    if user.role == Role.TEACHER:
-        taught = Published.objects.filter(classroom__teacher=user).values("lesson_id")
-        return lessons.filter(Q(owner=user) | Q(pk__in=taught))
-    given = Published.objects.filter(classroom__students=user).values("lesson_id")
-    return lessons.filter(pk__in=given)
+    return published_visible(Lesson.objects.all(), user=user)
 
 
 def lesson_list(

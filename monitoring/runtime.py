@@ -130,11 +130,6 @@ def invalidate() -> None:
     _loaded_at = 0.0
 
 
-def effective_traces_rate() -> float:
-    configured = current().traces_sample_rate
-    return settings.SENTRY.traces_sample_rate if configured is None else configured
-
-
 def effective_profiles_rate() -> float:
     configured = current().profiles_sample_rate
     return settings.SENTRY.profiles_sample_rate if configured is None else configured

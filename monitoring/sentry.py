@@ -214,10 +214,6 @@ def _register_request_processor(scope: Any) -> None:
         _processor_registered = True
 
 
-def active_config() -> SentryConfig | None:
-    return _active_config
-
-
 def is_initialized() -> bool:
     """Whether the SDK is set up to deliver events (a DSN and a transport)."""
     client = sentry_sdk.get_client()

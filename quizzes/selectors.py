@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from accounts.models import Role, User
+from accounts.selectors import published_given_to, published_visible
 from quizzes.models import Quiz
-
-Published = Quiz.classrooms.through
 
 
 def quiz_answers_visible(*, user: User) -> bool:
@@ -16,19 +15,11 @@ def quiz_answers_visible(*, user: User) -> bool:
 
 
 def quiz_visible(*, user: User) -> QuerySet[Quiz]:
-    """Admins see every quiz; teachers their own and those published to their classes;
-    students only those published to a class they are in."""
-    quizzes = Quiz.objects.all()
-    if user.role == Role.ADMIN or user.is_superuser:
-        return quizzes
-    if user.role == Role.TEACHER:
-        taught = Published.objects.filter(classroom__teacher=user).values("quiz_id")
-        return quizzes.filter(Q(owner=user) | Q(pk__in=taught))
-    return quizzes.filter(pk__in=quiz_ids_given_to(user=user))
+    return published_visible(Quiz.objects.all(), user=user)
 
 
 def quiz_ids_given_to(*, user: User) -> QuerySet:
-    return Published.objects.filter(classroom__students=user).values("quiz_id")
+    return published_given_to(Quiz, user=user)
 
 
 def quiz_list(
