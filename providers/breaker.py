@@ -10,8 +10,9 @@ trial call is let through (half-open): success closes the breaker, failure opens
   process that tripped it. A failed trial (half-open -> open) is only a breadcrumb: the provider
   is still down, which is not news.
 * With ``REDIS_URL`` set the state lives in Redis (``pybreaker.CircuitRedisStorage``), so every
-  worker sees one breaker; otherwise each process has its own, in memory. When Redis cannot be
-  reached the breaker falls back to memory and tries Redis again after a while.
+  worker sees one breaker; otherwise each process has its own, in memory. While Redis cannot be
+  reached the state is kept in memory (one warning, no call waits on Redis) and Redis is tried
+  again after ``REDIS_RETRY_SECONDS``.
 
 Settings are read on every use, so ``override_settings`` works and a new ``REDIS_URL`` gets a new
 storage. Callers use ``with breaker.calling():`` rather than ``breaker.call(...)``:
@@ -24,7 +25,9 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from typing import Any
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, TypeVar
 
 import pybreaker
 import redis
@@ -49,6 +52,8 @@ REDIS_RETRY_SECONDS = 30.0
 OPEN = pybreaker.STATE_OPEN
 CLOSED = pybreaker.STATE_CLOSED
 HALF_OPEN = pybreaker.STATE_HALF_OPEN
+
+T = TypeVar("T")
 
 
 class SentryBreakerListener(pybreaker.CircuitBreakerListener):
@@ -113,28 +118,100 @@ class ReportingCircuitBreaker(pybreaker.CircuitBreaker):
 
 _lock = threading.Lock()
 _breakers: dict[str, ReportingCircuitBreaker] = {}
-_built: dict[str, tuple[str, float]] = {}  # name -> (REDIS_URL it was built for, when)
+_built_for: dict[str, str] = {}  # name -> the REDIS_URL its breaker was built for
 
 
-def _storage(name: str, redis_url: str) -> tuple[pybreaker.CircuitBreakerStorage, str]:
-    if redis_url:
-        client = redis.Redis.from_url(
+class _RaisingRedisStorage(pybreaker.CircuitRedisStorage):
+    """pybreaker's Redis storage, except that a Redis error reaches the caller.
+
+    The library catches each one, logs it at ERROR (a Sentry event per breaker read while Redis
+    is down) and answers a default; it reports through ``self.logger.exception`` from inside its
+    ``except RedisError`` blocks, so a logger whose ``exception`` re-raises hands us the error.
+    """
+
+    class logger:
+        @staticmethod
+        def exception(*args: Any, **kwargs: Any) -> None:
+            raise
+
+
+class SharedStorage(pybreaker.CircuitBreakerStorage):
+    """The breaker's state in Redis, so that every worker sees one breaker.
+
+    While Redis cannot be reached the state lives in this process's memory: one warning, then no
+    call waits on Redis until ``REDIS_RETRY_SECONDS`` have passed and it is tried again.
+    """
+
+    def __init__(self, name: str, redis_url: str) -> None:
+        super().__init__("redis")
+        self._breaker_name = name
+        self._client = redis.Redis.from_url(
             redis_url,
             socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
             socket_timeout=REDIS_TIMEOUT_SECONDS,
         )
-        try:
-            storage = pybreaker.CircuitRedisStorage(
-                CLOSED, client, namespace=f"{REDIS_NAMESPACE}:{name}"
-            )
-            return storage, "redis"
-        except redis.RedisError as exc:
-            logger.warning(
-                "circuit breaker %s keeps its state in memory: redis unreachable (%s)",
-                name,
-                type(exc).__name__,
-            )
-    return pybreaker.CircuitMemoryStorage(CLOSED), "memory"
+        self._shared: pybreaker.CircuitRedisStorage | None = None
+        self._memory = pybreaker.CircuitMemoryStorage(CLOSED)
+        self._down_until = 0.0  # time.monotonic(); a float store is atomic
+
+    @property
+    def reachable(self) -> bool:
+        return time.monotonic() >= self._down_until
+
+    def _use(self, operation: Callable[[pybreaker.CircuitBreakerStorage], T]) -> T:
+        if self.reachable:
+            try:
+                if self._shared is None:  # its constructor talks to Redis
+                    self._shared = _RaisingRedisStorage(
+                        CLOSED, self._client, namespace=f"{REDIS_NAMESPACE}:{self._breaker_name}"
+                    )
+                return operation(self._shared)
+            except redis.RedisError as exc:
+                self._down_until = time.monotonic() + REDIS_RETRY_SECONDS
+                logger.warning(
+                    "circuit breaker %s keeps its state in memory for %.0f s: redis unreachable "
+                    "(%s)",
+                    self._breaker_name,
+                    REDIS_RETRY_SECONDS,
+                    type(exc).__name__,
+                )
+        return operation(self._memory)
+
+    @property
+    def state(self) -> str:
+        return self._use(lambda storage: storage.state)
+
+    @state.setter
+    def state(self, state: str) -> None:
+        self._use(lambda storage: setattr(storage, "state", state))
+
+    def increment_counter(self) -> None:
+        self._use(lambda storage: storage.increment_counter())
+
+    def reset_counter(self) -> None:
+        self._use(lambda storage: storage.reset_counter())
+
+    def increment_success_counter(self) -> None:
+        self._use(lambda storage: storage.increment_success_counter())
+
+    def reset_success_counter(self) -> None:
+        self._use(lambda storage: storage.reset_success_counter())
+
+    @property
+    def counter(self) -> int:
+        return self._use(lambda storage: storage.counter)
+
+    @property
+    def success_counter(self) -> int:
+        return self._use(lambda storage: storage.success_counter)
+
+    @property
+    def opened_at(self) -> datetime | None:
+        return self._use(lambda storage: storage.opened_at)
+
+    @opened_at.setter
+    def opened_at(self, now: datetime) -> None:
+        self._use(lambda storage: setattr(storage, "opened_at", now))
 
 
 def get_breaker(name: str = OPENAI) -> ReportingCircuitBreaker:
@@ -142,16 +219,11 @@ def get_breaker(name: str = OPENAI) -> ReportingCircuitBreaker:
     redis_url = settings.REDIS_URL
     with _lock:
         breaker = _breakers.get(name)
-        built_for, built_at = _built.get(name, ("", 0.0))
-        stale = breaker is None or built_for != redis_url
-        retry_redis = (
-            breaker is not None
-            and redis_url
-            and breaker.storage_kind == "memory"
-            and time.monotonic() - built_at > REDIS_RETRY_SECONDS
-        )
-        if stale or retry_redis:
-            storage, kind = _storage(name, redis_url)
+        if breaker is None or _built_for.get(name) != redis_url:
+            if redis_url:
+                storage, kind = SharedStorage(name, redis_url), "redis"
+            else:
+                storage, kind = pybreaker.CircuitMemoryStorage(CLOSED), "memory"
             breaker = ReportingCircuitBreaker(
                 name=name,
                 service=name,
@@ -162,7 +234,7 @@ def get_breaker(name: str = OPENAI) -> ReportingCircuitBreaker:
                 throw_new_error_on_trip=False,
             )
             _breakers[name] = breaker
-            _built[name] = (redis_url, time.monotonic())
+            _built_for[name] = redis_url
     breaker.fail_max = settings.LLM_BREAKER_FAIL_MAX
     breaker.reset_timeout = settings.LLM_BREAKER_RESET_SECONDS
     return breaker
@@ -186,4 +258,4 @@ def breakers_reset() -> None:
     """Forget every breaker of this process (tests; a Redis-held state stays in Redis)."""
     with _lock:
         _breakers.clear()
-        _built.clear()
+        _built_for.clear()

@@ -1,6 +1,6 @@
 """Redis goes away mid-run and comes back: HTTP keeps working (login throttling counts in the
-worker's memory, the circuit breaker falls back to its default state), /health says degraded,
-and everything returns to Redis without a restart.
+worker's memory, so does the circuit breaker), /health says degraded, nothing is reported to
+Sentry as an error, and everything returns to Redis without a restart.
 
 gunicorn (production settings, one worker, an LLM configured so that lessons go through the
 circuit breaker) reaches Redis through a TCP proxy that the test stops and starts again.
@@ -92,9 +92,12 @@ def test_redis_down__http_keeps_working_health_degraded_then_back_without_restar
             started = time.monotonic()
             lesson = client.post("/api/v1/content/generate", json=LESSON, headers=auth)
             assert lesson.status_code == 201, lesson.text
-            # Bounded, not fast: each read of the breaker's Redis-held state waits 0.5 s.
-            lesson_seconds = time.monotonic() - started
-            assert lesson_seconds < 3
+            # The breaker's first Redis call gives up after 0.5 s; the rest use memory.
+            assert time.monotonic() - started < 1.5
+            started = time.monotonic()
+            lesson = client.post("/api/v1/content/generate", json=LESSON, headers=auth)
+            assert lesson.json()["provider"] == "openai"
+            assert time.monotonic() - started < 0.5, "no call waits on a Redis known to be down"
             health = client.get("/health").json()
             assert (health["status"], health["checks"]["cache"]["status"]) == ("degraded",) * 2
 
@@ -105,7 +108,7 @@ def test_redis_down__http_keeps_working_health_degraded_then_back_without_restar
             assert login(client).status_code == 200
             statuses = [login(client, "wrong").status_code for _ in range(FAILURE_LIMIT + 1)]
             assert statuses == [401] * FAILURE_LIMIT + [429]
-            # Content generation works: the breaker, its state unreadable, counts as closed.
+            # Content generation works: the breaker's state is in the worker's memory.
             lesson = client.post("/api/v1/content/generate", json=LESSON, headers=auth)
             assert lesson.status_code == 201, lesson.text
             assert lesson.json()["title"].startswith(LLM_TITLE_PREFIX)
@@ -131,6 +134,12 @@ def test_redis_down__http_keeps_working_health_degraded_then_back_without_restar
             assert failure_keys(redis_port)
             lesson = client.post("/api/v1/content/generate", json=LESSON, headers=auth)
             assert lesson.json()["provider"] == "openai"
+            # An outage of a dependency with a fallback is a warning (a breadcrumb and a log
+            # line), not an error event: each breaker read would have been one.
+            errors = [event for event in receiver.events if event.get("level") == "error"]
+            assert errors == [], [
+                event.get("logentry") or event.get("exception") for event in errors
+            ]
         finally:
             server.stop()
             proxy.stop()

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import threading
 import time
+from urllib.parse import urlsplit
 
 import pybreaker
 import pytest
@@ -286,10 +288,57 @@ def test_breaker__with_redis_every_worker_sees_one_breaker(redis_url, settings):
         pass
 
 
-def test_breaker__unreachable_redis_falls_back_to_memory(settings):
-    from tests.sentry_receiver import free_port
+def test_breaker__unreachable_redis_keeps_the_state_in_memory_without_waiting(settings, caplog):
+    from tests.sentry_receiver import HangingServer
 
-    settings.REDIS_URL = f"redis://127.0.0.1:{free_port()}/0"
-    breaker = get_breaker(OPENAI)
-    assert breaker.storage_kind == "memory"
-    assert breaker_states() == {OPENAI: "closed"}
+    hanging = HangingServer().start()  # accepts connections and never answers
+    settings.REDIS_URL = f"redis://127.0.0.1:{hanging.port}/0"
+    settings.LLM_BREAKER_FAIL_MAX = 2
+    try:
+        breaker = get_breaker(OPENAI)
+        started = time.monotonic()
+        assert breaker_states() == {OPENAI: "closed"}  # the one call that waits on Redis
+        assert time.monotonic() - started < 1.0
+        started = time.monotonic()
+        for _ in range(2):
+            with contextlib.suppress(RuntimeError), breaker.calling():
+                raise RuntimeError("provider down")
+        assert breaker.current_state == "open"  # counted in memory
+        assert time.monotonic() - started < 0.1
+    finally:
+        hanging.stop()
+    records = [r for r in caplog.records if r.name.startswith(("pybreaker", "providers"))]
+    assert [(r.levelname, r.getMessage()) for r in records if "redis" in r.getMessage()] == [
+        (
+            "WARNING",
+            "circuit breaker openai keeps its state in memory for 30 s: redis unreachable "
+            "(TimeoutError)",
+        )
+    ]
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+def test_breaker__back_to_redis_after_an_outage_without_a_restart(redis_url, settings, monkeypatch):
+    from providers import breaker as breaker_module
+    from tests.faults.tcp_proxy import TcpProxy
+
+    monkeypatch.setattr(breaker_module, "REDIS_RETRY_SECONDS", 0.3)
+    url = urlsplit(redis_url)
+    proxy = TcpProxy(url.port or 6379, url.hostname or "127.0.0.1").start()
+    settings.REDIS_URL = f"redis://127.0.0.1:{proxy.port}{url.path or '/0'}"
+    state_key = "toolbox:breaker:openai:pybreaker:state"
+    shared = redis.Redis.from_url(redis_url)
+    try:
+        breaker = get_breaker(OPENAI)
+        assert breaker.current_state == "closed"
+        proxy.stop()
+        breaker.open()  # Redis refuses: kept in memory
+        assert breaker.current_state == "open"
+        assert shared.get(state_key) == b"closed"
+        proxy.start()
+        time.sleep(0.35)
+        assert breaker.current_state == "closed"  # Redis's state again, shared by every worker
+        breaker.open()
+        assert shared.get(state_key) == b"open"
+    finally:
+        proxy.stop()
