@@ -1,7 +1,9 @@
 """The OpenAI provider: any OpenAI-compatible chat-completions API with structured output.
 
 Settings are read at call time (``OPENAI_API_KEY``, ``OPENAI_BASE_URL``, ``OPENAI_MODEL``,
-``OPENAI_TIMEOUT_SECONDS``), so ``override_settings`` works. The client never retries
+``OPENAI_TIMEOUT_SECONDS``), so ``override_settings`` works. ``OPENAI_TIMEOUT_SECONDS`` bounds
+the whole call (connecting, sending, and reading the answer however slowly it arrives: see
+:mod:`providers.deadline`), not each socket operation. The client never retries
 (``max_retries=0``): the circuit breaker and the offline fallback decide what happens after a
 failure, and a retry would only double the time a teacher waits.
 
@@ -25,6 +27,7 @@ from pydantic import BaseModel, ValidationError
 
 from monitoring.decorators import sentry_external_api_monitor
 from providers.base import OPENAI, LessonRequest, QuizRequest, grade_label
+from providers.deadline import DeadlineTransport, deadline
 from providers.errors import COMPONENT, ProviderOutputInvalid, ProviderUnavailable
 from providers.output import LLMLesson, describe_validation_error, quiz_model
 from quizzes.generation import Question
@@ -78,7 +81,13 @@ def _quiz_prompt(request: QuizRequest) -> str:
 @lru_cache(maxsize=4)
 def _client(base_url: str, timeout: float, api_key: str) -> openai.OpenAI:
     # Cached so that connections are reused; a settings change simply makes a new client.
-    return openai.OpenAI(api_key=api_key, base_url=base_url, timeout=timeout, max_retries=0)
+    return openai.OpenAI(
+        api_key=api_key,
+        base_url=base_url,
+        timeout=timeout,
+        max_retries=0,
+        http_client=openai.DefaultHttpxClient(transport=DeadlineTransport()),
+    )
 
 
 def _drop_integration_report(event: dict[str, Any], hint: dict[str, Any]) -> dict[str, Any] | None:
@@ -139,12 +148,9 @@ class OpenAIProvider:
             prompt = _lesson_prompt(request)
         else:
             prompt = _quiz_prompt(request)
-        client = _client(
-            settings.OPENAI_BASE_URL,
-            float(settings.OPENAI_TIMEOUT_SECONDS),
-            settings.OPENAI_API_KEY,
-        )
-        with sentry_sdk.new_scope() as scope:
+        timeout = float(settings.OPENAI_TIMEOUT_SECONDS)
+        client = _client(settings.OPENAI_BASE_URL, timeout, settings.OPENAI_API_KEY)
+        with sentry_sdk.new_scope() as scope, deadline(timeout):
             scope.add_event_processor(_drop_integration_report)
             try:
                 completion = client.chat.completions.create(

@@ -8,14 +8,18 @@ what is checked, through a real HTTP server.
 
 from __future__ import annotations
 
-import socket
-import threading
 import time
 
 import pytest
 
 from providers.breaker import OPENAI, breaker_states
-from tests.providers.support import FAIL_MAX, RESET_SECONDS, TIMEOUT_SECONDS, live_login
+from tests.providers.support import (
+    FAIL_MAX,
+    RESET_SECONDS,
+    TIMEOUT_SECONDS,
+    TricklingServer,
+    live_login,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -50,47 +54,6 @@ def test_llm_slow__requests_answer_within_timeout_then_breaker_skips_the_wait(ht
     assert breaker_states() == {OPENAI: "closed"}
 
 
-class TricklingServer:
-    """Answers 200 with its headers at once, then one byte of body every 0.2 s, for a while."""
-
-    def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
-        self.sock = socket.create_server(("127.0.0.1", 0))
-        self.port = self.sock.getsockname()[1]
-        threading.Thread(target=self._serve, daemon=True).start()
-
-    def _serve(self) -> None:
-        while True:
-            try:
-                connection, _ = self.sock.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._trickle, args=(connection,), daemon=True).start()
-
-    def _trickle(self, connection: socket.socket) -> None:
-        with connection:
-            connection.recv(65536)
-            connection.sendall(
-                b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-                b"Content-Length: 100000\r\n\r\n{"
-            )
-            started = time.monotonic()
-            try:
-                while time.monotonic() - started < self.seconds:
-                    time.sleep(0.2)
-                    connection.sendall(b" ")
-            except OSError:
-                return
-
-    def stop(self) -> None:
-        self.sock.close()
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="OPENAI_TIMEOUT_SECONDS bounds each socket operation, not the whole call: a provider "
-    "that trickles its answer holds the request for as long as it trickles",
-)
 def test_llm_trickling__request_answers_within_timeout(http, teacher, llm, settings):
     server = TricklingServer(seconds=TIMEOUT_SECONDS * 4)
     settings.OPENAI_BASE_URL = f"http://127.0.0.1:{server.port}/v1"

@@ -4,6 +4,9 @@ LLM, and end-to-end helpers for the live server."""
 from __future__ import annotations
 
 import json
+import socket
+import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -25,6 +28,50 @@ OPAQUE_PLANTED_KEY = "planted7c1e4f09opaque2b6d8a35"
 FAIL_MAX = 3
 RESET_SECONDS = 0.3
 TIMEOUT_SECONDS = 0.5
+
+
+class TricklingServer:
+    """Answers 200 with its headers at once, then one byte of body every 0.2 s for ``seconds``;
+    a ``GET /quick`` gets a whole small answer at once, on a keep-alive connection."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.connections = 0
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                connection, _ = self.sock.accept()
+            except OSError:
+                return
+            self.connections += 1
+            threading.Thread(target=self._answer, args=(connection,), daemon=True).start()
+
+    def _answer(self, connection: socket.socket) -> None:
+        with connection:
+            try:
+                while (request := connection.recv(65536)).startswith(b"GET /quick "):
+                    connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}")
+                connection.sendall(
+                    b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                    b"Content-Length: 100000\r\n\r\n{"
+                )
+                started = time.monotonic()
+                while request and time.monotonic() - started < self.seconds:
+                    time.sleep(0.2)
+                    connection.sendall(b" ")
+            except OSError:
+                return
+
+    def stop(self) -> None:
+        self.sock.close()
 
 
 class Api:
