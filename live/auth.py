@@ -14,6 +14,7 @@ and the raw header) before anything else sees it, so no log line, breadcrumb or 
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
@@ -22,7 +23,7 @@ from channels.db import database_sync_to_async
 from ninja.errors import HttpError
 
 from accounts.auth import JWTAuth
-from accounts.models import User
+from accounts.models import RevokedToken, User
 from live.protocol import BEARER_PREFIX
 from monitoring.context import send_pii, user_context
 
@@ -31,10 +32,13 @@ PROTOCOL_HEADER = b"sec-websocket-protocol"
 
 @dataclass(frozen=True)
 class Identity:
-    """Who a token belongs to, with the Sentry user context computed where queries are allowed."""
+    """Who a token belongs to, with the Sentry user context computed where queries are allowed,
+    and the token's id and expiry (an open socket's session ends with its token)."""
 
     user: User
     sentry_user: dict[str, Any]
+    jti: str
+    expires_at: float  # seconds since the epoch
 
 
 class AuthenticationFailed(Exception):
@@ -78,7 +82,28 @@ def identify(token: str) -> Identity:
         raise AuthenticationFailed(str(exc)) from None
     if user is None:
         raise AuthenticationFailed("Invalid access token")
-    return Identity(user=user, sentry_user=user_context(user, pii=send_pii()))
+    claims = holder.token_claims
+    return Identity(
+        user=user,
+        sentry_user=user_context(user, pii=send_pii()),
+        jti=claims["jti"],
+        expires_at=float(claims["exp"]),
+    )
 
 
 identify_async = database_sync_to_async(identify)
+
+
+def session_ended(identity: Identity) -> str | None:
+    """Why the session of an open socket is over (token expired or revoked, user deactivated),
+    or None while it is not: the API would now refuse the same token."""
+    if time.time() >= identity.expires_at:
+        return "Access token expired"
+    if RevokedToken.objects.filter(jti=identity.jti).exists():
+        return "Access token revoked"
+    if not User.objects.filter(pk=identity.user.pk, is_active=True).exists():
+        return "User inactive"
+    return None
+
+
+session_ended_async = database_sync_to_async(session_ended)

@@ -8,6 +8,7 @@ stays open. Close codes mirror the HTTP statuses they stand for.
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +20,7 @@ from quizzes.generation import MAX_QUESTIONS
 
 # Close codes (4000-4999 are the application's own, RFC 6455 section 7.4.2).
 NORMAL = 1000
+POLICY_VIOLATION = 1008  # kept sending frames far beyond the rate limit
 INTERNAL_ERROR = 1011
 UNAUTHENTICATED = 4401  # no token, an invalid/expired/revoked one, or none within the time limit
 FORBIDDEN = 4403  # authenticated, but this role or user may not open this channel
@@ -31,9 +33,40 @@ BEARER_PREFIX = "bearer."
 AUTH_TIMEOUT_SECONDS = 10.0
 MAX_MESSAGE_BYTES = 64 * 1024
 
+# Frames a client may send: FRAMES_PER_SECOND on average, in bursts of up to FRAME_BURST. A frame
+# over the limit is not processed (no handler, no transaction); the first of a run is answered
+# with a ``rate_limited`` error, and MAX_REFUSED_FRAMES refused in a row close the socket (1008).
+FRAMES_PER_SECOND = 10.0
+FRAME_BURST = 20
+MAX_REFUSED_FRAMES = 100
+
+# An open socket's session is checked again this often (token revoked, user deactivated, access
+# to the job or classroom withdrawn), and ends when its access token expires.
+SESSION_RECHECK_SECONDS = 60.0
+
 # Used in metrics labels and transaction names for frames whose type cannot be trusted, so that a
 # client sending random types cannot create unbounded series.
 INVALID_TYPE = "<invalid>"
+RATE_LIMITED_TYPE = "<rate_limited>"
+
+
+class FrameBudget:
+    """A token bucket: ``rate`` frames per second on average, ``burst`` at once."""
+
+    def __init__(self, rate: float = FRAMES_PER_SECOND, burst: int = FRAME_BURST) -> None:
+        self.rate = rate
+        self.burst = burst
+        self._tokens = float(burst)
+        self._updated = time.monotonic()
+
+    def take(self) -> bool:
+        now = time.monotonic()
+        self._tokens = min(self.burst, self._tokens + (now - self._updated) * self.rate)
+        self._updated = now
+        if self._tokens < 1:
+            return False
+        self._tokens -= 1
+        return True
 
 
 class ProtocolError(Exception):

@@ -10,6 +10,13 @@ frame received (``websocket.message``, named ``<Consumer>.<message type>``), eac
 channel layer (``websocket.send``, continuing the pusher's trace) and the close
 (``websocket.disconnect``). A failing handler is reported with the message type and the scrubbed
 frame, answered with an ``error`` frame, and the connection stays usable.
+
+A client's frames are rate limited (:class:`~live.protocol.FrameBudget`): frames over the limit
+are dropped before any work or transaction, and a client that keeps flooding is closed with
+1008. An authenticated session lasts as long as its access token: the socket is closed with 4401
+when the token expires, and every ``SESSION_RECHECK_SECONDS`` the session and the subclass's
+:meth:`LiveConsumer.authorize` are checked again (a logout, a deactivated user or a student
+removed from the class closes it, with the code the handshake would now get).
 """
 
 from __future__ import annotations
@@ -30,16 +37,20 @@ from ninja import Schema
 
 from accounts.models import User
 from live import protocol, tracking
-from live.auth import AuthenticationFailed, Identity, identify_async
+from live.auth import AuthenticationFailed, Identity, identify_async, session_ended_async
 from live.dispatch import dispatch_until_stopped
 from live.protocol import (
     AUTH_TIMEOUT_SECONDS,
     COMMON_MESSAGES,
     FORBIDDEN,
+    MAX_REFUSED_FRAMES,
     NOT_FOUND,
+    POLICY_VIOLATION,
+    RATE_LIMITED_TYPE,
     SUBPROTOCOL,
     UNAUTHENTICATED,
     ClientMessage,
+    FrameBudget,
     ProtocolError,
 )
 
@@ -63,6 +74,9 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self.closed = False
         self.joined: list[str] = []
         self.auth_timer: asyncio.Task | None = None
+        self.session_watch: asyncio.Task | None = None
+        self.budget = FrameBudget()
+        self.refused_in_a_row = 0
 
     # --- for subclasses ---------------------------------------------------------------------
 
@@ -143,7 +157,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         try:
             await self._serve(scope, receive, send)
         finally:
-            self._stop_auth_timer()
+            self._stop_timers()
             if self.counted:  # the server went away without a disconnect event
                 self.counted = False
                 tracking.closed(
@@ -219,6 +233,12 @@ class LiveConsumer(AsyncWebsocketConsumer):
             self.auth_timer = asyncio.ensure_future(self._auth_deadline())
 
     async def websocket_receive(self, message: dict[str, Any]) -> None:
+        if self.closed:
+            return
+        if not self.budget.take():
+            await self._refuse_frame()
+            return
+        self.refused_in_a_row = 0
         try:
             parsed = protocol.parse(
                 message.get("text"), message.get("bytes"), self.message_schemas()
@@ -237,8 +257,23 @@ class LiveConsumer(AsyncWebsocketConsumer):
             except Exception as exc:
                 await self._fail(exc, parsed.type, parsed.raw)
 
+    async def _refuse_frame(self) -> None:
+        """A frame over the rate limit: dropped unread, answered once per run of them."""
+        self.refused_in_a_row += 1
+        tracking.message_counted(self.consumer_name, "in", RATE_LIMITED_TYPE)
+        if self.refused_in_a_row >= MAX_REFUSED_FRAMES:
+            await self.reject(POLICY_VIOLATION, "Too many messages")
+        elif self.refused_in_a_row == 1:
+            await self.send_frame(
+                protocol.error_frame(
+                    "rate_limited",
+                    f"Too many messages: at most {self.budget.rate:g} per second (bursts of "
+                    f"{self.budget.burst}); frames over the limit are not processed",
+                )
+            )
+
     async def websocket_disconnect(self, message: dict[str, Any]) -> None:
-        self._stop_auth_timer()
+        self._stop_timers()
         code = message.get("code")
         with self._transaction("websocket.disconnect", "disconnect"):
             try:
@@ -261,7 +296,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
     # --- authentication and messages --------------------------------------------------------
 
     async def _authenticated(self, identity: Identity) -> None:
-        self._stop_auth_timer()
+        self._stop_timers()
         self.identity = identity
         tracking.identify(
             sentry_sdk.get_isolation_scope(), identity.sentry_user, identity.user.role
@@ -270,6 +305,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         if denial is not None:
             await self.reject(*denial)
             return
+        self.session_watch = asyncio.ensure_future(self._watch_session())
         # Subscribed before "ready": whatever is published once a client has "ready" reaches it.
         await self.subscribe()
         await self.send_frame(
@@ -286,10 +322,36 @@ class LiveConsumer(AsyncWebsocketConsumer):
         if self.identity is None and not self.closed:
             await self.reject(UNAUTHENTICATED, "Authentication timed out")
 
-    def _stop_auth_timer(self) -> None:
-        if self.auth_timer is not None:
-            self.auth_timer.cancel()
-            self.auth_timer = None
+    async def _watch_session(self) -> None:
+        """Close the socket when its token expires, or when a periodic check finds that the
+        session or the user's access to this socket has ended."""
+        identity = self.identity
+        assert identity is not None
+        while not self.closed:
+            left = identity.expires_at - time.time()
+            await asyncio.sleep(max(0.0, min(left, protocol.SESSION_RECHECK_SECONDS)))
+            if self.closed:
+                return
+            try:
+                reason = await session_ended_async(identity)
+                if reason is not None:
+                    denial: Denial | None = (UNAUTHENTICATED, reason)
+                else:
+                    denial = await self.authorize(identity.user)
+            except Exception as exc:  # a database outage: keep the socket, check again later
+                tracking.capture_failure(
+                    exc, asgi_scope=self.scope, message_type="session_check", payload={}
+                )
+                continue
+            if denial is not None:
+                await self.reject(*denial)
+                return
+
+    def _stop_timers(self) -> None:
+        for timer in (self.auth_timer, self.session_watch):
+            if timer is not None and timer is not asyncio.current_task():
+                timer.cancel()
+        self.auth_timer = self.session_watch = None
 
     async def _handle(self, message: ClientMessage) -> None:
         if self.closed:
