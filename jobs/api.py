@@ -11,7 +11,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from accounts.auth import api_auth
 from accounts.schemas import MessageOut
-from jobs import selectors
+from jobs import selectors, services
 from jobs.models import GenerationJob
 from jobs.schemas import JobOut
 
@@ -23,6 +23,7 @@ MAX_PAGE_SIZE = 100
 @router.get("", response=list[JobOut], summary="Your generation jobs, newest first")
 @paginate(LimitOffsetPagination, max_limit=MAX_PAGE_SIZE)
 def job_list(request: HttpRequest):
+    services.job_sweep_interrupted()
     return selectors.job_list(user=request.auth)
 
 
@@ -32,6 +33,7 @@ def job_list(request: HttpRequest):
     summary="A generation job: queued, running (with progress), done (with the content) or failed",
 )
 def job_get(request: HttpRequest, job_id: UUID) -> GenerationJob:
+    services.job_sweep_interrupted()  # a job whose worker died is reported failed, not running
     job = selectors.job_get(user=request.auth, job_id=job_id)
     if job is None:
         raise HttpError(404, "Job not found")

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
+import sentry_sdk
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -31,6 +33,7 @@ DONE_PROGRESS = 100
 # What a user is told. The exception itself went to Sentry, never to the client.
 GENERATION_FAILED = "Generation failed. The error has been reported; please try again."
 NOT_QUEUED = "The job could not be queued. The error has been reported; please try again."
+INTERRUPTED = "Generation was interrupted before it finished; please try again."
 
 GENERATORS: dict[str, Callable[..., Any]] = {
     JobKind.LESSON: lesson_generate,
@@ -66,8 +69,6 @@ def _submit(job_id: UUID) -> None:
         # The broker is unreachable, or (run eagerly) the task itself crashed, which the Celery
         # integration has already reported: either way the job must not stay "queued" forever.
         if not settings.CELERY_TASK_ALWAYS_EAGER:
-            import sentry_sdk
-
             sentry_sdk.capture_exception(exc)
         logger.warning("generation job not run", extra={"job_id": str(job_id)})
         job = GenerationJob.objects.filter(pk=job_id).first()
@@ -100,6 +101,42 @@ def job_run(*, job_id: UUID | str) -> GenerationJob | None:
         )
         return _finish(job, status=JobStatus.FAILED, error=GENERATION_FAILED)
     return _finish(job, status=JobStatus.DONE, content_id=content.pk)
+
+
+def job_sweep_interrupted(*, now: datetime | None = None) -> list[GenerationJob]:
+    """Fail the jobs still ``running`` ``JOB_TIMEOUT_SECONDS`` after they started.
+
+    Their worker died mid-job (killed, restarted, out of memory) and nothing else will ever
+    finish them. Run when a worker starts, before a job is read through the API, and by
+    ``manage.py sweep_interrupted_jobs``. Each swept job is pushed to its sockets like any other
+    step; one Sentry warning says how many were swept.
+    """
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=settings.JOB_TIMEOUT_SECONDS)
+    swept = []
+    for job in GenerationJob.objects.filter(status=JobStatus.RUNNING, started_at__lt=cutoff):
+        # Conditional: a sweep running elsewhere at the same moment fails each job once.
+        taken = GenerationJob.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(
+            status=JobStatus.FAILED, error=INTERRUPTED, finished_at=now
+        )
+        if taken:
+            job.status, job.error, job.finished_at = JobStatus.FAILED, INTERRUPTED, now
+            _record(job, "Generation job interrupted")
+            swept.append(job)
+    if swept:
+        logger.warning(
+            "generation jobs interrupted", extra={"job_ids": [str(job.pk) for job in swept]}
+        )
+        with sentry_sdk.new_scope() as scope:
+            scope.set_tag("component", "jobs")
+            scope.set_context("interrupted_jobs", {"ids": [str(job.pk) for job in swept]})
+            scope.fingerprint = ["generation-jobs-interrupted"]
+            sentry_sdk.capture_message(
+                f"{len(swept)} generation job(s) interrupted: still running "
+                f"{settings.JOB_TIMEOUT_SECONDS} s after they started (their worker was lost)",
+                level="warning",
+            )
+    return swept
 
 
 def _finish(

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from celery import shared_task
+from celery.signals import worker_ready
 
 from jobs import services
 
@@ -10,3 +13,10 @@ from jobs import services
 @shared_task(name="jobs.generation_job_run", ignore_result=True)
 def generation_job_run(job_id: str) -> None:
     services.job_run(job_id=job_id)
+
+
+@worker_ready.connect
+def sweep_interrupted_jobs(**kwargs: Any) -> None:
+    """A worker that starts (maybe replacing one that was killed mid-job) fails the jobs that
+    were left running."""
+    services.job_sweep_interrupted()

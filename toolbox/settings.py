@@ -212,6 +212,9 @@ with exit_on_config_error():
     # Keeps the channel layer's and the broker's keys apart from other apps (or test runs)
     # sharing one Redis.
     REDIS_KEY_PREFIX = env_str(os.environ, "REDIS_KEY_PREFIX", "toolbox") or "toolbox"
+    # A job still "running" this long after it started lost its worker (killed, restarted,
+    # out of memory) and is failed by the sweep (jobs.services.job_sweep_interrupted).
+    JOB_TIMEOUT_SECONDS = env_int(os.environ, "JOB_TIMEOUT_SECONDS", 600, minimum=60)
     if len(REDIS_KEY_PREFIX) > 64 or not all(c.isalnum() or c in "_.:-" for c in REDIS_KEY_PREFIX):
         raise ConfigError("REDIS_KEY_PREFIX", REDIS_KEY_PREFIX, "up to 64 letters, digits, _.:-")
 
