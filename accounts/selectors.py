@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 
 from accounts.models import Classroom, Role, User
@@ -15,6 +16,22 @@ def classroom_list(*, user: User) -> QuerySet[Classroom]:
     if user.role == Role.TEACHER:
         return classrooms.filter(teacher=user)
     return classrooms.filter(students=user)
+
+
+def classroom_to_publish_to(
+    *, user: User, owner_id: int, classroom_id: int, noun: str
+) -> Classroom:
+    """The classroom ``user`` may publish a ``noun`` owned by ``owner_id`` to. Raises
+    ``PermissionDenied`` (not the owner nor an admin; a class taught by someone else) or
+    ``Classroom.DoesNotExist``."""
+    if not (user.role == Role.ADMIN or user.is_superuser or owner_id == user.pk):
+        raise PermissionDenied(f"Only the {noun}'s owner or an admin can publish it")
+    classroom = classroom_list(user=user).filter(pk=classroom_id).first()
+    if classroom is None:
+        if Classroom.objects.filter(pk=classroom_id).exists():
+            raise PermissionDenied("You can only publish to a classroom you teach")
+        raise Classroom.DoesNotExist(f"Classroom {classroom_id} not found")
+    return classroom
 
 
 def published_given_to(model: type[Model], *, user: User) -> QuerySet:

@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
-
-from accounts.models import Classroom, Role, User
-from accounts.selectors import classroom_list
+from accounts.models import User
+from accounts.selectors import classroom_to_publish_to
 from lessons.models import Lesson
 from live import broadcasting
 from monitoring.context import sentry_manager
-from monitoring.decorators import (
-    capture_educational_content_error,
-    educational_content_context,
-    sentry_performance_monitor,
-)
+from monitoring.decorators import educational_content_generation, sentry_performance_monitor
 from providers.base import Generated, LessonRequest, seed_or_random
 from providers.selection import lesson_content_generate
 
@@ -40,24 +34,19 @@ def lesson_generate(
         complexity=complexity,
         seed=seed_or_random(seed),
     )
-    content_request = request.as_context()
-    sentry_manager.set_context("educational_content", educational_content_context(content_request))
-    sentry_manager.add_breadcrumb(
-        message="Lesson generation started",
-        category="content",
+    with educational_content_generation(
+        request.as_context(),
+        owner_id=owner_id,
+        started="Lesson generation started",
         data={
             "subject": request.subject,
             "grade_level": request.grade_level,
             "content_type": request.content_type,
             "complexity": request.complexity,
         },
-    )
-    try:
+    ) as generation:
         generated = _lesson_content(request=request, owner_id=owner_id)
-        sentry_manager.set_context(
-            "educational_content",
-            educational_content_context({**content_request, "provider": generated.provider}),
-        )
+        generation.answered_by(generated.provider)
         content = dict(generated.content)
         return Lesson.objects.create(
             owner_id=owner_id,
@@ -72,9 +61,6 @@ def lesson_generate(
             fallback_reason=generated.fallback_reason or "",
             seed=request.seed,
         )
-    except Exception as exc:
-        capture_educational_content_error(content_request, exc, owner_id)
-        raise
 
 
 @sentry_performance_monitor(operation="lesson.generate", description="Write the lesson content")
@@ -85,13 +71,9 @@ def _lesson_content(*, request: LessonRequest, owner_id: int) -> Generated[dict]
 def lesson_publish(*, lesson: Lesson, user: User, classroom_id: int) -> Lesson:
     """Give ``lesson`` to a classroom's students. Raises ``PermissionDenied`` or
     ``Classroom.DoesNotExist``."""
-    if not (user.role == Role.ADMIN or user.is_superuser or lesson.owner_id == user.pk):
-        raise PermissionDenied("Only the lesson's owner or an admin can publish it")
-    classroom = classroom_list(user=user).filter(pk=classroom_id).first()
-    if classroom is None:
-        if Classroom.objects.filter(pk=classroom_id).exists():
-            raise PermissionDenied("You can only publish to a classroom you teach")
-        raise Classroom.DoesNotExist(f"Classroom {classroom_id} not found")
+    classroom = classroom_to_publish_to(
+        user=user, owner_id=lesson.owner_id, classroom_id=classroom_id, noun="lesson"
+    )
     lesson.classrooms.add(classroom)
     sentry_manager.add_breadcrumb(
         message="Lesson published",

@@ -8,10 +8,11 @@ group it. With Sentry off the wrapped function is called directly: the cost is o
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 import sentry_sdk
@@ -20,6 +21,7 @@ from django.db.models import Model
 from sentry_sdk.utils import capture_internal_exceptions
 
 from monitoring import errors
+from monitoring.context import add_breadcrumb, set_context
 from monitoring.scrubbing import scrub
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -197,6 +199,36 @@ CONTENT_CONTEXT_FIELDS = (
     "seed",
     "provider",
 )
+
+
+class ContentGeneration:
+    """Yielded by :func:`educational_content_generation`."""
+
+    def __init__(self, content_request: dict[str, Any]) -> None:
+        self.content_request = content_request
+
+    def answered_by(self, provider: str) -> None:
+        """Record which provider wrote the content (``openai``, ``offline``)."""
+        set_context(
+            "educational_content",
+            educational_content_context({**self.content_request, "provider": provider}),
+        )
+
+
+@contextlib.contextmanager
+def educational_content_generation(
+    content_request: dict[str, Any], *, owner_id: int, started: str, data: dict[str, Any]
+) -> Iterator[ContentGeneration]:
+    """Around a generation service's work: the ``educational_content`` context and a ``content``
+    breadcrumb (``started``, ``data``) first; a failure inside is captured with
+    :func:`capture_educational_content_error` and re-raised."""
+    set_context("educational_content", educational_content_context(content_request))
+    add_breadcrumb(message=started, category="content", data=data)
+    try:
+        yield ContentGeneration(content_request)
+    except Exception as exc:
+        capture_educational_content_error(content_request, exc, owner_id)
+        raise
 
 
 def educational_content_context(content_request: dict[str, Any]) -> dict[str, Any]:

@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
-
-from accounts.models import Classroom, Role, User
-from accounts.selectors import classroom_list
+from accounts.models import User
+from accounts.selectors import classroom_to_publish_to
 from live import broadcasting
 from monitoring.context import sentry_manager
-from monitoring.decorators import (
-    capture_educational_content_error,
-    educational_content_context,
-    sentry_performance_monitor,
-)
+from monitoring.decorators import educational_content_generation, sentry_performance_monitor
 from providers.base import Generated, QuizRequest, grade_label, seed_or_random
 from providers.selection import quiz_questions_generate
 from quizzes.generation import grade_attempt
@@ -43,24 +37,19 @@ def quiz_generate(
         question_count=question_count,
         seed=seed_or_random(seed),
     )
-    content_request = request.as_context()
-    sentry_manager.set_context("educational_content", educational_content_context(content_request))
-    sentry_manager.add_breadcrumb(
-        message="Quiz generation started",
-        category="content",
+    with educational_content_generation(
+        request.as_context(),
+        owner_id=owner_id,
+        started="Quiz generation started",
         data={
             "subject": request.subject,
             "grade_level": request.grade_level,
             "difficulty": request.difficulty,
             "question_count": request.question_count,
         },
-    )
-    try:
+    ) as generation:
         generated = _quiz_questions(request=request, owner_id=owner_id)
-        sentry_manager.set_context(
-            "educational_content",
-            educational_content_context({**content_request, "provider": generated.provider}),
-        )
+        generation.answered_by(generated.provider)
         return Quiz.objects.create(
             owner_id=owner_id,
             subject=request.subject,
@@ -77,9 +66,6 @@ def quiz_generate(
             ),
             questions=generated.content,
         )
-    except Exception as exc:
-        capture_educational_content_error(content_request, exc, owner_id)
-        raise
 
 
 @sentry_performance_monitor(operation="quiz.generate", description="Write the quiz questions")
@@ -90,13 +76,9 @@ def _quiz_questions(*, request: QuizRequest, owner_id: int) -> Generated[list[di
 def quiz_publish(*, quiz: Quiz, user: User, classroom_id: int) -> Quiz:
     """Give ``quiz`` to a classroom's students. Raises ``PermissionDenied`` or
     ``Classroom.DoesNotExist``."""
-    if not (user.role == Role.ADMIN or user.is_superuser or quiz.owner_id == user.pk):
-        raise PermissionDenied("Only the quiz's owner or an admin can publish it")
-    classroom = classroom_list(user=user).filter(pk=classroom_id).first()
-    if classroom is None:
-        if Classroom.objects.filter(pk=classroom_id).exists():
-            raise PermissionDenied("You can only publish to a classroom you teach")
-        raise Classroom.DoesNotExist(f"Classroom {classroom_id} not found")
+    classroom = classroom_to_publish_to(
+        user=user, owner_id=quiz.owner_id, classroom_id=classroom_id, noun="quiz"
+    )
     quiz.classrooms.add(classroom)
     sentry_manager.add_breadcrumb(
         message="Quiz published",

@@ -18,8 +18,7 @@ from django.db import transaction
 from monitoring import errors
 from monitoring.context import sentry_manager
 from monitoring.decorators import (
-    capture_educational_content_error,
-    educational_content_context,
+    educational_content_generation,
     sentry_performance_monitor,
 )
 from roblox.models import ScriptKind
@@ -77,14 +76,12 @@ def terrain_generate(*, owner_id: int, params: TerrainParams, name: str = "") ->
     the ``educational_content`` context before it propagates.
     """
     name = name or terrain_default_name(params=params)
-    content_request = _content_request(params)
-    sentry_manager.set_context("educational_content", educational_content_context(content_request))
-    sentry_manager.add_breadcrumb(
-        message="Terrain generation started",
-        category="content",
+    with educational_content_generation(
+        _content_request(params),
+        owner_id=owner_id,
+        started="Terrain generation started",
         data={"biome": params.biome, "size": params.size, "seed": params.seed},
-    )
-    try:
+    ):
         heightmap = terrain_heightmap_generate(params=params)
         statistics = heightmap_statistics(heightmap, params)
         preview = terrain_preview_render(heightmap=heightmap, params=params)
@@ -109,9 +106,6 @@ def terrain_generate(*, owner_id: int, params: TerrainParams, name: str = "") ->
                 preview_sha256=hashlib.sha256(preview).hexdigest(),
                 script=script,
             )
-    except Exception as exc:
-        capture_educational_content_error(content_request, exc, owner_id)
-        raise
     sentry_manager.add_breadcrumb(
         message="Terrain generated",
         category="content",
