@@ -149,8 +149,8 @@ def quiz_publish(request: HttpRequest, quiz_id: int, payload: QuizPublishIn) -> 
 
 @router.post(
     "/{int:quiz_id}/attempts",
-    response={201: AttemptOut, 403: MessageOut, 404: MessageOut},
-    summary="Submit your answers to a quiz given to your class (students)",
+    response={201: AttemptOut, 403: MessageOut, 404: MessageOut, 409: MessageOut},
+    summary="Submit your answers to a quiz given to your class (students; once per quiz)",
 )
 def quiz_attempt_submit(request: HttpRequest, quiz_id: int, payload: AttemptIn) -> Status:
     student = require_role(request, Role.STUDENT)
@@ -164,4 +164,6 @@ def quiz_attempt_submit(request: HttpRequest, quiz_id: int, payload: AttemptIn) 
         raise ValidationError(
             [{"type": "value_error", "loc": ["body", "payload", "answers"], "msg": str(exc)}]
         ) from None
+    except services.AlreadySubmitted as exc:
+        raise HttpError(409, str(exc)) from None
     return Status(201, _attempt_out(attempt))

@@ -70,7 +70,8 @@ class Quiz(models.Model):
 
 
 class QuizAttempt(models.Model):
-    """One student's graded answers to a quiz."""
+    """One student's graded answers to a quiz: one attempt each, since grading reveals the
+    correct answers."""
 
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="attempts")
     student = models.ForeignKey(
@@ -85,6 +86,11 @@ class QuizAttempt(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["quiz", "student"], name="quizzes_one_attempt_per_student"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Attempt {self.pk} on quiz {self.quiz_id}: {self.score}/{self.total}"

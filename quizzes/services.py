@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.db import IntegrityError, transaction
+
 from accounts.models import User
 from accounts.selectors import classroom_to_publish_to
 from live import broadcasting
@@ -89,19 +91,30 @@ def quiz_publish(*, quiz: Quiz, user: User, classroom_id: int) -> Quiz:
     return quiz
 
 
+class AlreadySubmitted(Exception):
+    """The student has submitted this quiz before: grading showed them the answers."""
+
+
 def quiz_attempt_submit(*, quiz: Quiz, student: User, answers: list[int | None]) -> QuizAttempt:
-    """Grade and store a student's answers. Raises ``ValueError`` when the answers do not fit
-    the quiz (wrong count, an option that does not exist)."""
+    """Grade and store a student's answers, once per quiz. Raises ``ValueError`` when the
+    answers do not fit the quiz (wrong count, an option that does not exist) and
+    :class:`AlreadySubmitted` for a second attempt."""
     graded = grade_attempt(questions=quiz.questions, answers=answers)
-    attempt = QuizAttempt.objects.create(
-        quiz=quiz,
-        student=student,
-        answers=list(answers),
-        score=graded["score"],
-        total=graded["total"],
-        percentage=graded["percentage"],
-        results=graded["results"],
-    )
+    try:
+        with transaction.atomic():  # the constraint decides between two concurrent submits
+            attempt = QuizAttempt.objects.create(
+                quiz=quiz,
+                student=student,
+                answers=list(answers),
+                score=graded["score"],
+                total=graded["total"],
+                percentage=graded["percentage"],
+                results=graded["results"],
+            )
+    except IntegrityError:
+        if QuizAttempt.objects.filter(quiz=quiz, student=student).exists():
+            raise AlreadySubmitted("You have already submitted this quiz") from None
+        raise
     sentry_manager.add_breadcrumb(
         message="Quiz attempt graded",
         category="content",

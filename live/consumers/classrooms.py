@@ -44,6 +44,8 @@ def _grade(student: User, submission: QuizSubmitIn) -> dict[str, Any]:
             message_type="quiz.submit",
             errors=[{"loc": ["answers"], "msg": str(exc)}],
         ) from None
+    except quiz_services.AlreadySubmitted as exc:
+        raise ProtocolError("already_submitted", str(exc), message_type="quiz.submit") from None
     return AttemptOut.from_orm(attempt).model_dump(mode="json")
 
 

@@ -242,6 +242,12 @@ def test_classroom_socket__students_get_published_quiz_without_answers_and_submi
         assert graded["attempt"]["score"] == expected["score"] == 2
         assert graded["attempt"]["results"] == expected["results"]
 
+        await send(pupil, {"type": "quiz.submit", "quiz_id": quiz["id"], "answers": answers})
+        again = await receive(pupil)  # once per quiz: the grading showed the answers
+        assert (again["code"], again["detail"]) == (
+            "already_submitted",
+            "You have already submitted this quiz",
+        )
         await send(pupil, {"type": "quiz.submit", "quiz_id": quiz["id"], "answers": [0]})
         assert (await receive(pupil))["code"] == "invalid_message"
         await send(pupil, {"type": "quiz.submit", "quiz_id": 999999, "answers": [0]})

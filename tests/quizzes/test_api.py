@@ -277,6 +277,26 @@ def test_quiz_attempt__student_gets_score_and_explanations(client, student, publ
     )
 
 
+def test_quiz_attempt__once_per_student_a_second_one_is_409_and_changes_nothing(
+    client, student, published
+):
+    path = f"/api/v1/quizzes/{published['id']}/attempts"
+    correct = [q["correct_index"] for q in published["questions"]]
+    first = Api(client, student).post(path, {"answers": [None] * len(correct)})
+    assert (first.status_code, first.json()["score"]) == (201, 0)
+    # Having seen the correct answers, the student tries again.
+    again = Api(client, student).post(path, {"answers": correct})
+    assert (again.status_code, again.json()) == (
+        409,
+        {"detail": "You have already submitted this quiz"},
+    )
+    assert list(QuizAttempt.objects.values_list("score", flat=True)) == [0]
+    # Another student of the class still has their attempt.
+    classmate = make_user(Role.STUDENT)
+    Quiz.objects.get(pk=published["id"]).classrooms.get().students.add(classmate)
+    assert Api(client, classmate).post(path, {"answers": correct}).status_code == 201
+
+
 @pytest.mark.parametrize(
     ("answers", "message"),
     [
