@@ -7,12 +7,15 @@ import asyncio
 import time
 
 import pytest
+import sentry_sdk
 from channels.db import database_sync_to_async
+from django.db import OperationalError
 
 from accounts import services as account_services
 from accounts import tokens
 from jobs.models import GenerationJob, JobKind
 from live import protocol
+from live.consumers import base
 from tests.live.support import closed_with, receive, run, send, socket
 from tests.providers.support import classroom_with
 
@@ -182,3 +185,29 @@ def test_session__an_open_session_is_left_alone(teacher, quick_rechecks):
         await ws.disconnect()
 
     run(scenario)
+
+
+def test_session__a_failing_check_keeps_the_socket_and_sends_no_event(
+    teacher, quick_rechecks, monkeypatch, sentry_receiver
+):
+    checks = []
+
+    async def database_down(identity):
+        checks.append(identity.user.pk)
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(base, "session_ended_async", database_down)
+    job = job_of(teacher)
+
+    async def scenario():
+        ws = await opened(f"/ws/jobs/{job.pk}/", teacher)
+        await asyncio.sleep(RECHECK_SECONDS * 3.5)
+        await drain(ws)
+        await send(ws, {"type": "ping"})
+        assert await receive(ws) == {"type": "pong"}
+        await ws.disconnect()
+
+    run(scenario)
+    assert len(checks) >= 2
+    sentry_sdk.flush(2)
+    assert sentry_receiver.events == []
