@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from celery import shared_task
-from celery.signals import worker_ready
 
 from jobs import services
 
@@ -15,8 +14,7 @@ def generation_job_run(job_id: str) -> None:
     services.job_run(job_id=job_id)
 
 
-@worker_ready.connect
 def sweep_interrupted_jobs(**kwargs: Any) -> None:
-    """A worker that starts (maybe replacing one that was killed mid-job) fails the jobs that
-    were left running."""
+    """On ``worker_ready`` (connected in ``JobsConfig.ready``): a worker that starts, maybe in
+    place of one killed mid-job, fails the jobs that were left running."""
     services.job_sweep_interrupted()

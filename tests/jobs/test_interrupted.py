@@ -88,3 +88,15 @@ def test_sweep__runs_when_a_celery_worker_starts_and_from_manage_py(teacher, cap
     assert "1 interrupted job(s) failed" in capsys.readouterr().out
     second.refresh_from_db()
     assert second.status == JobStatus.FAILED
+
+
+@pytest.mark.parametrize("value", ["soon", "59", "-1"])
+def test_settings__a_bad_job_timeout_stops_startup_with_one_line(value):
+    from tests.providers.test_settings import load_settings
+
+    result = load_settings(JOB_TIMEOUT_SECONDS=value)
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        f"toolbox: configuration error: JOB_TIMEOUT_SECONDS={value!r} is invalid: expected "
+        "a whole number >= 60"
+    )
