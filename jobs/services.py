@@ -103,18 +103,33 @@ def job_run(*, job_id: UUID | str) -> GenerationJob | None:
     return _finish(job, status=JobStatus.DONE, content_id=content.pk)
 
 
+def _interrupted_before(now: datetime) -> datetime:
+    return now - timedelta(seconds=settings.JOB_TIMEOUT_SECONDS)
+
+
+def job_interrupted(job: GenerationJob) -> bool:
+    """Whether ``job`` is still ``running`` ``JOB_TIMEOUT_SECONDS`` after it started."""
+    return (
+        job.status == JobStatus.RUNNING
+        and job.started_at is not None
+        and job.started_at < _interrupted_before(timezone.now())
+    )
+
+
 def job_sweep_interrupted(*, now: datetime | None = None) -> list[GenerationJob]:
     """Fail the jobs still ``running`` ``JOB_TIMEOUT_SECONDS`` after they started.
 
     Their worker died mid-job (killed, restarted, out of memory) and nothing else will ever
-    finish them. Run when a worker starts, before a job is read through the API, and by
+    finish them. Run when a worker starts, when the API reads one of them, and by
     ``manage.py sweep_interrupted_jobs``. Each swept job is pushed to its sockets like any other
     step; one Sentry warning says how many were swept.
     """
     now = now or timezone.now()
-    cutoff = now - timedelta(seconds=settings.JOB_TIMEOUT_SECONDS)
     swept = []
-    for job in GenerationJob.objects.filter(status=JobStatus.RUNNING, started_at__lt=cutoff):
+    stale = GenerationJob.objects.filter(
+        status=JobStatus.RUNNING, started_at__lt=_interrupted_before(now)
+    )
+    for job in stale:
         # Conditional: a sweep running elsewhere at the same moment fails each job once.
         taken = GenerationJob.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(
             status=JobStatus.FAILED, error=INTERRUPTED, finished_at=now

@@ -10,9 +10,9 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from accounts.auth import api_auth, require_role
 from accounts.models import Classroom, Role
 from accounts.schemas import MessageOut
+from jobs.api import generation_answer
 from jobs.models import JobKind
 from jobs.schemas import BackgroundIn, JobOut
-from jobs.services import job_enqueue
 from lessons import selectors, services
 from lessons.models import Lesson
 from lessons.schemas import LessonIn, LessonOut, LessonPublishIn, LessonSummaryOut
@@ -66,13 +66,7 @@ def _visible_lesson(request: HttpRequest, lesson_id: int) -> Lesson:
 )
 def lesson_generate(request: HttpRequest, payload: LessonGenerateIn) -> Status:
     owner = require_role(request, Role.TEACHER, Role.ADMIN)
-    params = payload.model_dump(mode="json", exclude={"background"})
-    if payload.background:
-        job = job_enqueue(owner_id=owner.pk, kind=JobKind.LESSON, params=params)
-        job.refresh_from_db()  # run already when there is no worker (eager mode)
-        return Status(202, job)
-    lesson = services.lesson_generate(owner_id=owner.pk, **params)
-    return Status(201, _out(lesson))
+    return generation_answer(owner_id=owner.pk, kind=JobKind.LESSON, payload=payload, out=_out)
 
 
 @router.get("", response=list[LessonSummaryOut], summary="Lessons you may read")

@@ -10,9 +10,9 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from accounts.auth import api_auth, require_role
 from accounts.models import Classroom, Role
 from accounts.schemas import MessageOut
+from jobs.api import generation_answer
 from jobs.models import JobKind
 from jobs.schemas import BackgroundIn, JobOut
-from jobs.services import job_enqueue
 from providers.base import GradeLevel
 from quizzes import selectors, services
 from quizzes.models import Quiz, QuizAttempt, Subject
@@ -99,13 +99,7 @@ def _visible_quiz(request: HttpRequest, quiz_id: int) -> Quiz:
 )
 def quiz_generate(request: HttpRequest, payload: QuizGenerateIn) -> Status:
     owner = require_role(request, Role.TEACHER, Role.ADMIN)
-    params = payload.model_dump(mode="json", exclude={"background"})
-    if payload.background:
-        job = job_enqueue(owner_id=owner.pk, kind=JobKind.QUIZ, params=params)
-        job.refresh_from_db()  # run already when there is no worker (eager mode)
-        return Status(202, job)
-    quiz = services.quiz_generate(owner_id=owner.pk, **params)
-    return Status(201, _out(quiz))
+    return generation_answer(owner_id=owner.pk, kind=JobKind.QUIZ, payload=payload, out=_out)
 
 
 @router.get("", response=list[QuizSummaryOut], summary="Quizzes you may read")
