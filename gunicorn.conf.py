@@ -14,6 +14,10 @@ workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 graceful_timeout = 10
 # Quick restarts: Sentry's shutdown flush is bounded (monitoring/sentry.py) and so is ours.
 timeout = 30
+# Never let the server rewrite the client address from X-Forwarded-For (gunicorn and uvicorn
+# trust it from loopback by default): monitoring.network decides which hop to believe, from
+# TRUSTED_PROXY_COUNT / TRUSTED_PROXY_NETWORKS.
+forwarded_allow_ips = ""
 
 _metrics_dir = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or tempfile.mkdtemp(
     prefix="toolbox-metrics-"

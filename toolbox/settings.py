@@ -23,6 +23,7 @@ from monitoring.conf import (
     exit_on_config_error,
 )
 from monitoring.logs import logging_config
+from monitoring.network import parse_networks
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -90,6 +91,13 @@ with exit_on_config_error():
     JWT_REFRESH_TTL = env_int(os.environ, "JWT_REFRESH_TTL_SECONDS", 7 * 24 * 3600, minimum=60)
     LOGIN_FAILURE_LIMIT = env_int(os.environ, "LOGIN_FAILURE_LIMIT", 5, minimum=1)
     LOGIN_FAILURE_WINDOW = env_int(os.environ, "LOGIN_FAILURE_WINDOW_SECONDS", 300, minimum=1)
+
+    # Which X-Forwarded-For hop to believe (monitoring.network): by default none, the socket
+    # peer is the client. Set one of these when the app runs behind proxies.
+    TRUSTED_PROXY_COUNT = env_int(os.environ, "TRUSTED_PROXY_COUNT", 0, minimum=0)
+    TRUSTED_PROXY_NETWORKS = parse_networks(
+        "TRUSTED_PROXY_NETWORKS", env_list(os.environ, "TRUSTED_PROXY_NETWORKS", [])
+    )
 
 INSTALLED_APPS = [
     # First, so that its runserver (port 8008) wins over staticfiles'.
