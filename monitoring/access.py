@@ -1,8 +1,10 @@
 """Who may read ``/metrics`` and ``/sentry/status``.
 
-In production: a scraper with ``Authorization: Bearer <MONITORING_TOKEN>`` or a staff member
-signed in to the admin; anyone else gets 401. In development both are open, as the spec's curl
-examples assume. ``/health`` is always open (load balancers) and ``/sentry-debug`` is 404 there.
+In a hardened environment (every ``SENTRY_ENVIRONMENT`` but the development ones, see
+``monitoring.conf.DEVELOPMENT_ENVIRONMENTS``): a scraper with ``Authorization: Bearer
+<MONITORING_TOKEN>`` or a staff member signed in to the admin; anyone else gets 401. In
+development both are open, as the spec's curl examples assume. ``/health`` is always open (load
+balancers) and ``/sentry-debug`` is 404 in hardened environments.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from ninja.security import HttpBearer
 
 class MonitoringAccess(HttpBearer):
     def __call__(self, request: HttpRequest) -> Any:
-        if not settings.SENTRY.is_production:
+        if not settings.SENTRY.is_hardened:
             return True
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
         if scheme.lower() == "bearer" and token.strip():

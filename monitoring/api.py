@@ -103,11 +103,11 @@ def health_view(request: HttpRequest) -> Status:
 @router.get(
     "/sentry-debug",
     response={500: SentryDebugOut},
-    summary="Raise and capture a test error (not available in production)",
+    summary="Raise and capture a test error (development environments only)",
 )
 def sentry_debug(request: HttpRequest) -> Status:
     config = settings.SENTRY
-    if config.is_production:
+    if config.is_hardened:
         raise Http404
     try:
         raise SentryDebugError("Sentry debug endpoint: this test error was raised on purpose")

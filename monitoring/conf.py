@@ -20,9 +20,15 @@ from django.core.exceptions import ImproperlyConfigured
 PRODUCTION = "production"
 DEVELOPMENT = "development"
 
-# Sampling defaults by environment, from the spec's table: everything in development, 10% in
-# production (and in any other environment that is not development, e.g. staging).
-DEFAULT_RATES = {DEVELOPMENT: 1.0, PRODUCTION: 0.1}
+# The only environments that get development defaults (DEBUG on, the public development
+# SECRET_KEY, open /metrics and /sentry-debug), compared case-insensitively. Every other value
+# (``staging``, ``Production``, ``prod``, a typo) is hardened: a deployment that names itself
+# wrongly must fail closed, not open.
+DEVELOPMENT_ENVIRONMENTS = frozenset({"development", "dev", "local", "test"})
+
+# Sampling defaults by environment, from the spec's table: everything in development
+# environments, 10% everywhere else (production, staging, ...).
+DEVELOPMENT_DEFAULT_RATE = 1.0
 NON_DEVELOPMENT_DEFAULT_RATE = 0.1
 
 _TRUE_WORDS = frozenset({"1", "true", "yes", "on", "y", "t"})
@@ -157,8 +163,9 @@ class SentryConfig:
         return bool(self.dsn)
 
     @property
-    def is_production(self) -> bool:
-        return self.environment == PRODUCTION
+    def is_hardened(self) -> bool:
+        """Whether production safeguards apply (every environment but the development ones)."""
+        return is_hardened_environment(self.environment)
 
     @classmethod
     def for_environment(cls, environment: str, **overrides: object) -> SentryConfig:
@@ -192,5 +199,27 @@ class SentryConfig:
         )
 
 
+def is_hardened_environment(environment: str) -> bool:
+    """False only for the explicit development environments (any letter case)."""
+    return environment.strip().lower() not in DEVELOPMENT_ENVIRONMENTS
+
+
+def secret_key_is_strong(key: str) -> bool:
+    """Django's own criteria (``check --deploy``, security.W009): long, varied, not a dev key."""
+    from django.core.checks.security.base import (
+        SECRET_KEY_INSECURE_PREFIX,
+        SECRET_KEY_MIN_LENGTH,
+        SECRET_KEY_MIN_UNIQUE_CHARACTERS,
+    )
+
+    return (
+        len(key) >= SECRET_KEY_MIN_LENGTH
+        and len(set(key)) >= SECRET_KEY_MIN_UNIQUE_CHARACTERS
+        and not key.startswith(SECRET_KEY_INSECURE_PREFIX)
+    )
+
+
 def default_rate(environment: str) -> float:
-    return DEFAULT_RATES.get(environment, NON_DEVELOPMENT_DEFAULT_RATE)
+    if is_hardened_environment(environment):
+        return NON_DEVELOPMENT_DEFAULT_RATE
+    return DEVELOPMENT_DEFAULT_RATE

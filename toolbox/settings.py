@@ -12,7 +12,7 @@ import environ
 from live.layers import channel_layers
 from monitoring.conf import (
     DEVELOPMENT,
-    PRODUCTION,
+    DEVELOPMENT_ENVIRONMENTS,
     ConfigError,
     SentryConfig,
     env_bool,
@@ -21,6 +21,8 @@ from monitoring.conf import (
     env_list,
     env_str,
     exit_on_config_error,
+    is_hardened_environment,
+    secret_key_is_strong,
 )
 from monitoring.logs import logging_config
 from monitoring.network import parse_networks
@@ -34,23 +36,45 @@ DEV_SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"
 
 with exit_on_config_error():
     APP_ENVIRONMENT = env_str(os.environ, "SENTRY_ENVIRONMENT", DEVELOPMENT) or DEVELOPMENT
-    IS_PRODUCTION = APP_ENVIRONMENT == PRODUCTION
+    # Development defaults only for an explicit list of environments (monitoring.conf); any
+    # other name, "staging" or "Production" included, runs with production's safeguards.
+    IS_HARDENED = is_hardened_environment(APP_ENVIRONMENT)
     APP_VERSION = env_str(os.environ, "APP_VERSION", "1.0.0") or "1.0.0"
-    DEBUG = env_bool(os.environ, "DEBUG", not IS_PRODUCTION)
+    DEBUG = env_bool(os.environ, "DEBUG", not IS_HARDENED)
+    if DEBUG and IS_HARDENED:
+        # Refused rather than warned about: DEBUG pages show settings, SQL and local variables
+        # (children's data) to anyone who triggers an error. An environment that needs DEBUG is
+        # a development one and should be named so.
+        raise ConfigError(
+            "DEBUG",
+            os.environ.get("DEBUG"),
+            f"false or unset when SENTRY_ENVIRONMENT={APP_ENVIRONMENT!r} (only "
+            f"{', '.join(sorted(DEVELOPMENT_ENVIRONMENTS))} may run with DEBUG)",
+        )
 
     SECRET_KEY = env_str(os.environ, "SECRET_KEY")
-    if not SECRET_KEY:
-        if IS_PRODUCTION:
-            raise ConfigError("SECRET_KEY", None, "a long random secret in production")
+    if IS_HARDENED:
+        # The development key is public (it is in this file): anything signed with it, an admin
+        # JWT included, could be forged.
+        if not SECRET_KEY or SECRET_KEY == DEV_SECRET_KEY or not secret_key_is_strong(SECRET_KEY):
+            raise ConfigError(
+                "SECRET_KEY",
+                None if not SECRET_KEY else "<hidden>",
+                "a random secret of at least 50 characters (5 or more distinct), not the "
+                "development key, when SENTRY_ENVIRONMENT is not a development one",
+            )
+    elif not SECRET_KEY:
         SECRET_KEY = DEV_SECRET_KEY
 
     ALLOWED_HOSTS = env_list(
         os.environ,
         "ALLOWED_HOSTS",
-        [] if IS_PRODUCTION else ["localhost", "127.0.0.1", "[::1]", "testserver"],
+        [] if IS_HARDENED else ["localhost", "127.0.0.1", "[::1]", "testserver"],
     )
-    if IS_PRODUCTION and not ALLOWED_HOSTS:
-        raise ConfigError("ALLOWED_HOSTS", None, "comma-separated host names in production")
+    if IS_HARDENED and not ALLOWED_HOSTS:
+        raise ConfigError(
+            "ALLOWED_HOSTS", None, "comma-separated host names outside development environments"
+        )
 
     _database_url = env_str(os.environ, "DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
     _bad_database_url = ConfigError(
@@ -79,6 +103,11 @@ with exit_on_config_error():
     REDIS_URL = env_str(os.environ, "REDIS_URL")
     if REDIS_URL and REDIS_URL.split("://", 1)[0] not in ("redis", "rediss", "unix"):
         raise ConfigError("REDIS_URL", REDIS_URL, "a URL like redis://127.0.0.1:6379/0")
+    # Starts every key we write to Redis (cache, circuit breaker, channel layer, Celery broker),
+    # so that deployments (or test runs) sharing one Redis never see each other's keys.
+    REDIS_KEY_PREFIX = env_str(os.environ, "REDIS_KEY_PREFIX", "toolbox") or "toolbox"
+    if len(REDIS_KEY_PREFIX) > 64 or not all(c.isalnum() or c in "_.:-" for c in REDIS_KEY_PREFIX):
+        raise ConfigError("REDIS_KEY_PREFIX", REDIS_KEY_PREFIX, "up to 64 letters, digits, _.:-")
 
     HEALTH_DISK_MIN_FREE_PERCENT = env_int(os.environ, "HEALTH_DISK_MIN_FREE_PERCENT", 5)
     HEALTH_DISK_CRITICAL_PERCENT = env_int(os.environ, "HEALTH_DISK_CRITICAL_PERCENT", 1)
@@ -110,6 +139,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "ninja",
     "channels",
+    "csp",
     "accounts",
     "lessons",
     "quizzes",
@@ -125,6 +155,7 @@ MIDDLEWARE = [
     "monitoring.middleware.RequestContextMiddleware",
     "toolbox.exceptions.MethodNotAllowedMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -177,6 +208,8 @@ CACHES = {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+            # Deployments sharing one Redis must not see each other's keys (login throttling).
+            "KEY_PREFIX": REDIS_KEY_PREFIX,
         }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
@@ -189,10 +222,50 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 LOGGING = logging_config(level=LOG_LEVEL, log_file=Path(LOG_FILE) if LOG_FILE else None)
 
-if IS_PRODUCTION:
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Transport security. BEHIND_TLS_PROXY says that a proxy we run terminates TLS and sets
+# X-Forwarded-Proto (overwriting any value a client sent): only then may Django believe that
+# header, and only then can it tell an https request from a plain one and redirect the latter.
+# Without it (e.g. the app served over plain HTTP on a private network) the header is ignored,
+# because a client could otherwise claim https.
+with exit_on_config_error():
+    BEHIND_TLS_PROXY = env_bool(os.environ, "BEHIND_TLS_PROXY", False)
+    if BEHIND_TLS_PROXY:
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool(
+        os.environ, "SECURE_SSL_REDIRECT", IS_HARDENED and BEHIND_TLS_PROXY
+    )
+    # Load balancers probe /health over plain HTTP; a redirect would fail the probe.
+    SECURE_REDIRECT_EXEMPT = [r"^health/?$"]
+    # Sent on https responses only (SecurityMiddleware), so harmless before TLS is in place.
+    SECURE_HSTS_SECONDS = env_int(
+        os.environ, "SECURE_HSTS_SECONDS", 31_536_000 if IS_HARDENED else 0, minimum=0
+    )
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool(os.environ, "SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    # Preloading is a commitment for the whole domain that takes months to undo: opt in.
+    SECURE_HSTS_PRELOAD = env_bool(os.environ, "SECURE_HSTS_PRELOAD", False)
+    # Cookies over https only wherever the environment is hardened (the admin's session).
+    SESSION_COOKIE_SECURE = IS_HARDENED
+    CSRF_COOKIE_SECURE = IS_HARDENED
+
+# Content-Security-Policy (django-csp) on every response: what matters are the HTML pages, the
+# admin and the API docs (/api/docs), whose scripts and styles are all served from our own static
+# files (django-ninja bundles Swagger UI; no CDN). No inline or third-party script may run. Inline
+# style attributes stay allowed: the admin's templates and Swagger UI use them, and they cannot
+# run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 # Content providers: the LLM used for non-mathematics lessons and quizzes, and its circuit breaker.
 # Without OPENAI_API_KEY every lesson and quiz comes from the offline generators.
@@ -217,14 +290,9 @@ with exit_on_config_error():
         raise ConfigError(
             "CELERY_BROKER_URL", CELERY_BROKER_URL, "a URL like redis://127.0.0.1:6379/1"
         )
-    # Keeps the channel layer's and the broker's keys apart from other apps (or test runs)
-    # sharing one Redis.
-    REDIS_KEY_PREFIX = env_str(os.environ, "REDIS_KEY_PREFIX", "toolbox") or "toolbox"
     # A job still "running" this long after it started lost its worker (killed, restarted,
     # out of memory) and is failed by the sweep (jobs.services.job_sweep_interrupted).
     JOB_TIMEOUT_SECONDS = env_int(os.environ, "JOB_TIMEOUT_SECONDS", 600, minimum=60)
-    if len(REDIS_KEY_PREFIX) > 64 or not all(c.isalnum() or c in "_.:-" for c in REDIS_KEY_PREFIX):
-        raise ConfigError("REDIS_KEY_PREFIX", REDIS_KEY_PREFIX, "up to 64 letters, digits, _.:-")
 
 CHANNEL_LAYERS = channel_layers(REDIS_URL, prefix=f"{REDIS_KEY_PREFIX}:asgi")
 

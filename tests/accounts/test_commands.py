@@ -33,7 +33,7 @@ def test_seed_demo_users__creates_once_and_prints_credentials(capsys):
     assert User.objects.count() == 3
 
 
-def test_seed_demo_users__never_in_production(settings, capsys):
-    settings.IS_PRODUCTION = True
+def test_seed_demo_users__never_in_hardened_environments(settings, capsys):
+    settings.IS_HARDENED = True
     call_command("seed_demo_users")
     assert User.objects.count() == 0

@@ -6,6 +6,9 @@ import pytest
 from monitoring.conf import ConfigError, SentryConfig
 from tests.servers import ROOT, app_environment
 
+# Django's criteria for a production key: 50+ characters, 5+ distinct ("x" * 50 is refused).
+STRONG_KEY = "test-only-3f9c1a7e5b2d8046-Kx7Qm2Vz9Lp4Rt6Wn8Yb1Hc5Jd0"
+
 
 def config(**environ: str) -> SentryConfig:
     return SentryConfig.from_env(environ, app_version="2.3.4", debug=False)
@@ -31,6 +34,22 @@ def test_sentry_config__production_defaults_to_ten_percent():
 
 def test_sentry_config__staging_samples_like_production():
     assert config(SENTRY_ENVIRONMENT="staging").traces_sample_rate == 0.1
+
+
+@pytest.mark.parametrize("environment", ["development", "DEV", "Local", "test"])
+def test_sentry_config__development_environments_trace_everything_and_are_not_hardened(
+    environment,
+):
+    cfg = config(SENTRY_ENVIRONMENT=environment)
+    assert cfg.traces_sample_rate == 1.0
+    assert not cfg.is_hardened
+
+
+@pytest.mark.parametrize("environment", ["production", "Production", "prod", "staging", "qa"])
+def test_sentry_config__every_other_environment_is_hardened(environment):
+    cfg = config(SENTRY_ENVIRONMENT=environment)
+    assert cfg.traces_sample_rate == 0.1
+    assert cfg.is_hardened
 
 
 def test_sentry_config__explicit_values_win():
@@ -101,7 +120,7 @@ def run_check(**environ: str) -> subprocess.CompletedProcess:
         ({"LOG_LEVEL": "CHATTY"}, "LOG_LEVEL"),
         ({"SENTRY_ENVIRONMENT": "production", "ALLOWED_HOSTS": "x"}, "SECRET_KEY"),
         (
-            {"SENTRY_ENVIRONMENT": "production", "SECRET_KEY": "s" * 50, "ALLOWED_HOSTS": ""},
+            {"SENTRY_ENVIRONMENT": "production", "SECRET_KEY": STRONG_KEY, "ALLOWED_HOSTS": ""},
             "ALLOWED_HOSTS",
         ),
     ],
@@ -117,6 +136,6 @@ def test_startup__bad_variable_stops_with_one_line(environ, variable):
 
 def test_startup__production_with_required_settings_starts():
     result = run_check(
-        SENTRY_ENVIRONMENT="production", SECRET_KEY="x" * 50, ALLOWED_HOSTS="toolbox.example"
+        SENTRY_ENVIRONMENT="production", SECRET_KEY=STRONG_KEY, ALLOWED_HOSTS="toolbox.example"
     )
     assert result.returncode == 0, result.stderr

@@ -15,8 +15,8 @@ class Command(BaseCommand):
     help = "Development only: create demo admin, teacher and student users when none exist."
 
     def handle(self, *args, **options):
-        if settings.IS_PRODUCTION:
-            self.stdout.write("Not creating demo users in production.")
+        if settings.IS_HARDENED:
+            self.stdout.write("Not creating demo users outside development environments.")
             return
         if User.objects.exists():
             self.stdout.write("Users exist already; no demo users created.")
