@@ -45,7 +45,9 @@ logger = logging.getLogger(__name__)
 OPENAI = "openai"
 BREAKER_NAMES = (OPENAI,)
 BREADCRUMB_CATEGORY = "circuit_breaker"
-REDIS_NAMESPACE = "toolbox:breaker"
+# Under REDIS_KEY_PREFIX, like every key we write: deployments sharing one Redis keep their own
+# breakers.
+REDIS_NAMESPACE = "breaker"
 REDIS_TIMEOUT_SECONDS = 0.5
 REDIS_RETRY_SECONDS = 30.0
 
@@ -118,7 +120,8 @@ class ReportingCircuitBreaker(pybreaker.CircuitBreaker):
 
 _lock = threading.Lock()
 _breakers: dict[str, ReportingCircuitBreaker] = {}
-_built_for: dict[str, str] = {}  # name -> the REDIS_URL its breaker was built for
+# name -> the (REDIS_URL, REDIS_KEY_PREFIX) its breaker was built for
+_built_for: dict[str, tuple[str, str]] = {}
 
 
 class _RaisingRedisStorage(pybreaker.CircuitRedisStorage):
@@ -142,9 +145,10 @@ class SharedStorage(pybreaker.CircuitBreakerStorage):
     call waits on Redis until ``REDIS_RETRY_SECONDS`` have passed and it is tried again.
     """
 
-    def __init__(self, name: str, redis_url: str) -> None:
+    def __init__(self, name: str, redis_url: str, *, key_prefix: str) -> None:
         super().__init__("redis")
         self._breaker_name = name
+        self._namespace = f"{key_prefix}:{REDIS_NAMESPACE}:{name}"
         self._client = redis.Redis.from_url(
             redis_url,
             socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
@@ -163,7 +167,7 @@ class SharedStorage(pybreaker.CircuitBreakerStorage):
             try:
                 if self._shared is None:  # its constructor talks to Redis
                     self._shared = _RaisingRedisStorage(
-                        CLOSED, self._client, namespace=f"{REDIS_NAMESPACE}:{self._breaker_name}"
+                        CLOSED, self._client, namespace=self._namespace
                     )
                 return operation(self._shared)
             except redis.RedisError as exc:
@@ -217,11 +221,13 @@ class SharedStorage(pybreaker.CircuitBreakerStorage):
 def get_breaker(name: str = OPENAI) -> ReportingCircuitBreaker:
     """The breaker called ``name``, configured from the current settings."""
     redis_url = settings.REDIS_URL
+    built_for = (redis_url, settings.REDIS_KEY_PREFIX)
     with _lock:
         breaker = _breakers.get(name)
-        if breaker is None or _built_for.get(name) != redis_url:
+        if breaker is None or _built_for.get(name) != built_for:
             if redis_url:
-                storage, kind = SharedStorage(name, redis_url), "redis"
+                storage = SharedStorage(name, redis_url, key_prefix=settings.REDIS_KEY_PREFIX)
+                kind = "redis"
             else:
                 storage, kind = pybreaker.CircuitMemoryStorage(CLOSED), "memory"
             breaker = ReportingCircuitBreaker(
@@ -234,7 +240,7 @@ def get_breaker(name: str = OPENAI) -> ReportingCircuitBreaker:
                 throw_new_error_on_trip=False,
             )
             _breakers[name] = breaker
-            _built_for[name] = redis_url
+            _built_for[name] = built_for
     breaker.fail_max = settings.LLM_BREAKER_FAIL_MAX
     breaker.reset_timeout = settings.LLM_BREAKER_RESET_SECONDS
     return breaker
