@@ -27,6 +27,7 @@ from monitoring.metrics.registry import (
     WEBSOCKET_REJECTED,
 )
 from monitoring.scrubbing import scrub
+from monitoring.tracing import TRUSTED_PARENT
 
 logger = logging.getLogger("live")
 
@@ -184,7 +185,9 @@ def transaction(
         if started is None:
             yield None
             return
-        sampling_context = {"asgi_scope": asgi_scope}
+        # trace_headers come from our own channel-layer events (the request or task behind a
+        # push), never from the client: their sampling decision stands.
+        sampling_context = {"asgi_scope": asgi_scope, TRUSTED_PARENT: bool(trace_headers)}
         with sentry_sdk.start_transaction(started, custom_sampling_context=sampling_context):
             began = time.perf_counter()
             yield started

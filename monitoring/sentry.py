@@ -23,6 +23,7 @@ from monitoring.conf import SentryConfig
 from monitoring.context import application_context
 from monitoring.errors import classify_event
 from monitoring.scrubbing import make_hooks
+from monitoring.tracing import parent_decision_trusted
 from monitoring.transport import MonitoringTransport
 
 # Probes and scrapes: never traced, whatever the rate (they would drown real traffic).
@@ -54,8 +55,9 @@ def request_path_and_method(sampling_context: dict[str, Any]) -> tuple[str, str]
 
 
 def make_traces_sampler(config: SentryConfig):
-    """Probes never; admin-listed paths never; else the parent's decision, the admin's rate for
-    the path (by prefix or overall) or the configured rate."""
+    """Probes never; admin-listed paths never; else a trusted parent's decision (never a client's,
+    see monitoring.tracing), the admin's rate for the path (by prefix or overall) or the
+    configured rate."""
     rate = config.traces_sample_rate
 
     def traces_sampler(sampling_context: dict[str, Any]) -> float:
@@ -66,7 +68,7 @@ def make_traces_sampler(config: SentryConfig):
         if path and overrides.is_never_traced(path):
             return 0.0
         parent_sampled = sampling_context.get("parent_sampled")
-        if parent_sampled is not None:
+        if parent_sampled is not None and parent_decision_trusted(sampling_context):
             return float(parent_sampled)
         return overrides.traces_rate_for(path, rate)
 

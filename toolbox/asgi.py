@@ -17,7 +17,11 @@ from channels.routing import ProtocolTypeRouter  # noqa: E402
 
 from live.routing import websocket_application  # noqa: E402
 from monitoring.breadcrumbs import record_serving  # noqa: E402  (needs the apps loaded)
+from monitoring.tracing import TraceTrustASGI  # noqa: E402
 
-application = ProtocolTypeRouter({"http": django_application, "websocket": websocket_application})
+# Outside Sentry's ASGI middleware: a client's forced trace decision is gone before it reads it.
+application = TraceTrustASGI(
+    ProtocolTypeRouter({"http": django_application, "websocket": websocket_application})
+)
 
 record_serving()

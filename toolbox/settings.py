@@ -127,6 +127,12 @@ with exit_on_config_error():
     TRUSTED_PROXY_NETWORKS = parse_networks(
         "TRUSTED_PROXY_NETWORKS", env_list(os.environ, "TRUSTED_PROXY_NETWORKS", [])
     )
+    # Clients (internal services) whose inbound sentry-trace sampling decision we honour; any
+    # other client's is dropped and our sampler decides (monitoring.tracing).
+    SENTRY_TRUSTED_TRACE_NETWORKS = parse_networks(
+        "SENTRY_TRUSTED_TRACE_NETWORKS",
+        env_list(os.environ, "SENTRY_TRUSTED_TRACE_NETWORKS", []),
+    )
 
 INSTALLED_APPS = [
     # First, so that its runserver (port 8008) wins over staticfiles'.

@@ -5,16 +5,19 @@ from sentry_sdk.integrations.logging import LoggingIntegration
 
 from monitoring.conf import SentryConfig
 from monitoring.sentry import build_options, init_sentry, is_initialized
+from monitoring.tracing import TRUSTED_PARENT
 from tests.sentry_receiver import relay_errors
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def sampling_context(path: str, method: str = "GET", parent_sampled=None) -> dict:
-    return {
-        "wsgi_environ": {"PATH_INFO": path, "REQUEST_METHOD": method},
-        "parent_sampled": parent_sampled,
-    }
+def sampling_context(
+    path: str, method: str = "GET", parent_sampled=None, trusted: bool = False
+) -> dict:
+    environ = {"PATH_INFO": path, "REQUEST_METHOD": method}
+    if trusted:  # what monitoring.tracing's WSGI wrapper sets for a trusted origin
+        environ[TRUSTED_PARENT] = True
+    return {"wsgi_environ": environ, "parent_sampled": parent_sampled}
 
 
 def test_build_options__development_traces_everything_but_probes():
@@ -28,12 +31,13 @@ def test_build_options__development_traces_everything_but_probes():
     assert options["profile_session_sample_rate"] == 1.0
 
 
-def test_build_options__production_samples_ten_percent_and_follows_parent():
+def test_build_options__production_samples_ten_percent_and_follows_trusted_parent_only():
     options = build_options(SentryConfig.for_environment("production", dsn="http://k@h/1"))
     sampler = options["traces_sampler"]
     assert sampler(sampling_context("/sentry/status")) == 0.1
-    assert sampler(sampling_context("/sentry/status", parent_sampled=True)) == 1.0
-    assert sampler(sampling_context("/health", parent_sampled=True)) == 0.0
+    assert sampler(sampling_context("/sentry/status", parent_sampled=True, trusted=True)) == 1.0
+    assert sampler(sampling_context("/sentry/status", parent_sampled=True)) == 0.1
+    assert sampler(sampling_context("/health", parent_sampled=True, trusted=True)) == 0.0
     assert options["profile_session_sample_rate"] == 0.1
 
 

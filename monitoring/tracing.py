@@ -1,0 +1,168 @@
+"""Whose inbound trace decision we honour.
+
+A ``sentry-trace: <trace>-<span>-1`` header asks us to trace the request, and the SDK's
+``sentry-sample_rand`` in ``baggage`` decides it against our rate: a client sending ``-1`` or
+``sample_rand=0.0`` would be traced on every request, burning Sentry quota and CPU. Only trusted
+origins may decide for us; for any other request the inbound decision is removed before the SDK
+sees the request, and our sampler (monitoring.sentry.make_traces_sampler) decides:
+
+* ``sentry-trace`` keeps the trace and parent span ids (the request still joins the caller's
+  trace) but loses its sampled flag;
+* the ``sentry-`` entries of ``baggage`` (the caller's sampling context) are replaced by a fresh
+  random ``sample_rand`` of ours. Without one the SDK would derive it from the trace id, which the
+  client picks: a chosen trace id would be as good as ``sample_rand=0``.
+
+Trusted origins are requests whose client address (``monitoring.network.client_address``) lies in
+``SENTRY_TRUSTED_TRACE_NETWORKS`` (internal services that call us), or that a registered check
+vouches for (:func:`trace_origin_register`: e.g. a future check that our own classroom pages
+signed the trace they continue). Our own WebSocket pushes continue traces that our server put on
+the channel layer; ``live.tracking`` marks those with :data:`TRUSTED_PARENT`.
+
+The wrappers sit outside Sentry's own WSGI/ASGI middleware (``toolbox/wsgi.py``,
+``toolbox/asgi.py``), which reads the headers before any Django middleware runs.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import secrets
+from collections.abc import Callable, Iterable, Mapping, MutableMapping
+from typing import Any
+
+from django.conf import settings
+
+from monitoring.network import client_address
+
+# Set on the WSGI environ / ASGI scope of a request whose inbound decision may stand, and passed
+# in ``custom_sampling_context`` by code continuing a trace it produced itself.
+TRUSTED_PARENT = "toolbox.trusted_trace_parent"
+
+TrustCheck = Callable[[Mapping[str, Any]], bool]
+_checks: list[TrustCheck] = []
+
+
+def trace_origin_register(check: TrustCheck) -> None:
+    """Also trust requests for which ``check(meta)`` is true (``meta`` as ``request.META``)."""
+    if check not in _checks:
+        _checks.append(check)
+
+
+def trace_origin_unregister(check: TrustCheck) -> None:
+    if check in _checks:
+        _checks.remove(check)
+
+
+def trace_origin_trusted(meta: Mapping[str, Any]) -> bool:
+    """Whether the request described by ``meta`` may decide whether it is traced."""
+    networks = settings.SENTRY_TRUSTED_TRACE_NETWORKS
+    if networks:
+        try:
+            address = ipaddress.ip_address(client_address(meta).strip("[]"))
+        except ValueError:
+            address = None
+        if address is not None and any(address in network for network in networks):
+            return True
+    return any(check(meta) for check in _checks)
+
+
+def _random_sample_rand() -> str:
+    # The SDK's format: six decimals in [0, 1).
+    return f"{secrets.randbelow(1_000_000) / 1_000_000:.6f}"
+
+
+def untrusted_trace_headers(sentry_trace: str, baggage: str) -> tuple[str, str]:
+    """``(sentry-trace, baggage)`` without the inbound sampling decision (see the module doc)."""
+    parts = sentry_trace.strip().split("-")
+    trace = "-".join(parts[:2]) if len(parts) >= 2 else ""
+    kept = [
+        item.strip()
+        for item in baggage.split(",")
+        if item.strip() and not item.strip().lower().startswith("sentry-")
+    ]
+    if trace:
+        kept.append(f"sentry-trace_id={parts[0]}")
+        kept.append(f"sentry-sample_rand={_random_sample_rand()}")
+    return trace, ",".join(kept)
+
+
+def _untrust_environ(environ: MutableMapping[str, Any]) -> None:
+    trace, baggage = untrusted_trace_headers(
+        environ.get("HTTP_SENTRY_TRACE", ""), environ.get("HTTP_BAGGAGE", "")
+    )
+    for key, value in (("HTTP_SENTRY_TRACE", trace), ("HTTP_BAGGAGE", baggage)):
+        if value:
+            environ[key] = value
+        else:
+            environ.pop(key, None)
+
+
+class TraceTrustWSGI:
+    """WSGI wrapper: an untrusted request's inbound trace decision never reaches the SDK."""
+
+    def __init__(self, app: Callable[..., Iterable[bytes]]) -> None:
+        self.app = app
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
+        if trace_origin_trusted(environ):
+            environ[TRUSTED_PARENT] = True
+        else:
+            environ.pop(TRUSTED_PARENT, None)  # never from outside, whatever the server passes
+            if "HTTP_SENTRY_TRACE" in environ or "HTTP_BAGGAGE" in environ:
+                _untrust_environ(environ)
+        return self.app(environ, start_response)
+
+
+def _scope_meta(scope: Mapping[str, Any]) -> dict[str, str]:
+    """The parts of ``request.META`` that trust is decided on, from an ASGI scope."""
+    client = scope.get("client") or ("", 0)
+    meta = {"REMOTE_ADDR": client[0] or ""}
+    for name, value in scope.get("headers") or ():
+        key = "HTTP_" + name.decode("latin-1").upper().replace("-", "_")
+        text = value.decode("latin-1")
+        meta[key] = f"{meta[key]},{text}" if key in meta else text
+    return meta
+
+
+class TraceTrustASGI:
+    """ASGI wrapper (HTTP and WebSocket handshakes), the counterpart of :class:`TraceTrustWSGI`."""
+
+    def __init__(self, app: Callable[..., Any]) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict[str, Any], receive: Callable, send: Callable) -> None:
+        if scope.get("type") in ("http", "websocket"):
+            scope = dict(scope)
+            scope.pop(TRUSTED_PARENT, None)
+            meta = _scope_meta(scope)
+            if trace_origin_trusted(meta):
+                scope[TRUSTED_PARENT] = True
+            elif "HTTP_SENTRY_TRACE" in meta or "HTTP_BAGGAGE" in meta:
+                trace, baggage = untrusted_trace_headers(
+                    meta.get("HTTP_SENTRY_TRACE", ""), meta.get("HTTP_BAGGAGE", "")
+                )
+                headers = [
+                    (name, value)
+                    for name, value in scope.get("headers") or ()
+                    if name.lower() not in (b"sentry-trace", b"baggage")
+                ]
+                if trace:
+                    headers.append((b"sentry-trace", trace.encode("latin-1")))
+                if baggage:
+                    headers.append((b"baggage", baggage.encode("latin-1")))
+                scope["headers"] = headers
+        await self.app(scope, receive, send)
+
+
+def parent_decision_trusted(sampling_context: Mapping[str, Any]) -> bool:
+    """For the sampler: may ``parent_sampled`` stand? Only for requests our wrappers marked
+    trusted, and for traces we continue from our own messages (channel layer, Celery)."""
+    if sampling_context.get(TRUSTED_PARENT):
+        return True
+    environ = sampling_context.get("wsgi_environ")
+    if environ is not None:
+        return bool(environ.get(TRUSTED_PARENT))
+    scope = sampling_context.get("asgi_scope")
+    if scope is not None:
+        return bool(scope.get(TRUSTED_PARENT))
+    # Neither a request nor a socket: a Celery task continuing the request that enqueued it.
+    return True
