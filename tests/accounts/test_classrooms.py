@@ -8,6 +8,8 @@ which user ids exist through the roster endpoints.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from datetime import timedelta
 
 import pytest
@@ -17,6 +19,7 @@ from django.utils import timezone
 from accounts.models import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, Classroom, Role
 from tests.accounts.factories import make_user
 from tests.providers.support import Api
+from tests.servers import ROOT, app_environment
 
 pytestmark = pytest.mark.django_db
 
@@ -269,3 +272,29 @@ def test_classroom_admin__rotates_codes_and_offers_only_students_for_the_roster(
     classroom.refresh_from_db()
     assert classroom.join_code != old_code
     assert join(Api(client, student), old_code).status_code == 404
+
+
+# --- settings -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "variable",
+    [
+        "CLASSROOM_JOIN_CODE_TTL_DAYS",
+        "CLASSROOM_JOIN_FAILURE_LIMIT",
+        "CLASSROOM_JOIN_FAILURE_WINDOW_SECONDS",
+    ],
+)
+def test_classroom_settings__a_bad_value_stops_startup_with_one_line(variable):
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=app_environment({variable: "0"}),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"toolbox: configuration error: {variable}='0' is invalid: expected a whole number >= 1"
+    ]
