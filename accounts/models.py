@@ -1,7 +1,12 @@
 from __future__ import annotations
 
+import secrets
+from datetime import datetime, timedelta
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 
 
 class Role(models.TextChoices):
@@ -38,12 +43,36 @@ class RevokedToken(models.Model):
         return self.jti
 
 
+#: Join codes are read aloud and copied from a board by children: no 0/O, 1/I/L look-alikes.
+JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+JOIN_CODE_LENGTH = 8  # 31**8: about 8.5e11 codes, against 10 guesses per student per window
+
+
+def join_code_new() -> str:
+    """A fresh random join code (``secrets``: a guessable code would let strangers in)."""
+    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+
+
+def join_code_expiry() -> datetime:
+    """When a code issued now stops working (``CLASSROOM_JOIN_CODE_TTL_DAYS``)."""
+    return timezone.now() + timedelta(days=settings.CLASSROOM_JOIN_CODE_TTL_DAYS)
+
+
 class Classroom(models.Model):
-    """A teacher's class: content published to it is what its students were given."""
+    """A teacher's class: content published to it is what its students were given.
+
+    Students are never added by a teacher: a student joins by entering the class's join code
+    (their consent, and proof that the teacher gave them the code), or an admin manages the
+    roster. The teacher (or an admin) can rotate the code, which invalidates the old one.
+    """
 
     name = models.CharField(max_length=200)
     teacher = models.ForeignKey(User, on_delete=models.CASCADE, related_name="taught_classrooms")
     students = models.ManyToManyField(User, related_name="classrooms", blank=True)
+    join_code = models.CharField(
+        max_length=JOIN_CODE_LENGTH, unique=True, default=join_code_new, editable=False
+    )
+    join_code_expires_at = models.DateTimeField(default=join_code_expiry, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -51,3 +80,7 @@ class Classroom(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def join_code_valid(self) -> bool:
+        return self.join_code_expires_at > timezone.now()

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 
 class LoginIn(Schema):
@@ -50,12 +50,39 @@ class MessageOut(Schema):
 
 
 class ClassroomIn(Schema):
+    """Only a name: students join with the join code (there is no way to add someone else)."""
+
+    # Unknown fields (such as the former ``student_ids``) are a 422, so old clients learn.
+    model_config = ConfigDict(extra="forbid")
+
     name: str = Field(min_length=1, max_length=200)
-    student_ids: list[int] = Field(default_factory=list, max_length=500)
+
+
+class ClassroomJoinIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    code: str = Field(min_length=1, max_length=32, description="The code your teacher gave you")
+
+
+class RosterStudentOut(Schema):
+    id: int
+    username: str
 
 
 class ClassroomOut(Schema):
+    """A class as its teacher and admins see it: join code and roster included."""
+
     id: int
     name: str
     teacher_id: int
-    student_ids: list[int]
+    join_code: str
+    join_code_expires_at: datetime
+    students: list[RosterStudentOut]
+
+
+class ClassroomForStudentOut(Schema):
+    """A class as a student in it sees it: no roster (classmates), no join code."""
+
+    id: int
+    name: str
+    teacher_name: str

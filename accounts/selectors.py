@@ -18,6 +18,18 @@ def classroom_list(*, user: User) -> QuerySet[Classroom]:
     return classrooms.filter(students=user)
 
 
+def classroom_manages(*, user: User, classroom: Classroom) -> bool:
+    """Whether ``user`` may see the join code and roster and manage them: the class's teacher
+    or an admin."""
+    return user.role == Role.ADMIN or user.is_superuser or classroom.teacher_id == user.pk
+
+
+def classroom_get(*, user: User, classroom_id: int) -> Classroom | None:
+    """A classroom ``user`` may see (see ``classroom_list``), or None: a class someone else
+    teaches reads as missing."""
+    return classroom_list(user=user).filter(pk=classroom_id).first()
+
+
 def classroom_to_publish_to(
     *, user: User, owner_id: int, classroom_id: int, noun: str
 ) -> Classroom:

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth import authenticate, user_logged_in, user_logged_out
-from django.db import IntegrityError
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from redis import RedisError
 
 from accounts import tokens
-from accounts.models import Classroom, RevokedToken, Role, User
+from accounts.models import Classroom, RevokedToken, Role, User, join_code_expiry, join_code_new
 from accounts.throttling import login_failure_throttle
+from live import broadcasting
+from monitoring.context import add_breadcrumb
+
+logger = logging.getLogger(__name__)
 
 LAST_ACTIVE_RESOLUTION = timedelta(minutes=1)
 
@@ -90,11 +98,115 @@ def user_mark_active(*, user: User) -> None:
     user.last_active = now
 
 
-def classroom_create(*, teacher: User, name: str, student_ids: list[int]) -> Classroom:
-    students = list(User.objects.filter(pk__in=student_ids, role=Role.STUDENT))
-    missing = sorted(set(student_ids) - {s.pk for s in students})
-    if missing:
-        raise ValueError(f"These ids are not students: {missing}")
-    classroom = Classroom.objects.create(teacher=teacher, name=name)
-    classroom.students.set(students)
+# --- classrooms ---------------------------------------------------------------------------------
+
+
+class JoinCodeInvalid(Exception):
+    """No class has this code, or it expired: one answer, so that nothing is revealed."""
+
+
+class JoinThrottled(Exception):
+    def __init__(self, retry_after: int) -> None:
+        super().__init__("Too many wrong join codes; try again later")
+        self.retry_after = retry_after
+
+
+def classroom_create(*, teacher: User, name: str) -> Classroom:
+    """A new, empty class with a fresh join code: students join it themselves."""
+    return Classroom.objects.create(teacher=teacher, name=name)
+
+
+def classroom_join_code_rotate(*, classroom: Classroom) -> Classroom:
+    """Replace the join code (the old one stops working at once) and restart its lifetime."""
+    for _ in range(5):  # a collision among 31**8 codes is rare; never fail on one
+        classroom.join_code = join_code_new()
+        classroom.join_code_expires_at = join_code_expiry()
+        try:
+            with transaction.atomic():
+                classroom.save(update_fields=["join_code", "join_code_expires_at"])
+        except IntegrityError:
+            continue
+        return classroom
+    raise RuntimeError("Could not draw an unused join code")
+
+
+def _join_failures_key(student: User) -> str:
+    return f"classroom-join-failures:{student.pk}"
+
+
+def _join_failures(student: User) -> int:
+    try:
+        return int(cache.get(_join_failures_key(student), 0))
+    except (RedisError, OSError) as exc:
+        # Fail open: a code has ~40 bits, so a short outage does not make guessing practical,
+        # while failing closed would stop every child joining a class.
+        logger.warning("join-code failures not read: cache unreachable (%s)", type(exc).__name__)
+        return 0
+
+
+def _join_failure_record(student: User) -> None:
+    key, window = _join_failures_key(student), settings.CLASSROOM_JOIN_FAILURE_WINDOW
+    try:
+        if not cache.add(key, 1, timeout=window):
+            try:
+                cache.incr(key)
+            except ValueError:  # expired between add and incr
+                cache.add(key, 1, timeout=window)
+    except (RedisError, OSError) as exc:
+        logger.warning("join-code failure not counted: cache unreachable (%s)", type(exc).__name__)
+
+
+def join_code_normalize(code: str) -> str:
+    """What a child typed, as stored: case, spaces and dashes do not matter."""
+    return "".join(code.split()).replace("-", "").upper()
+
+
+def classroom_join(*, student: User, code: str) -> Classroom:
+    """Enrol ``student`` in the class whose valid join code is ``code``.
+
+    Raises ``JoinThrottled`` after ``CLASSROOM_JOIN_FAILURE_LIMIT`` wrong codes in the window
+    (counted per student; a success does not reset the count, so right and wrong guesses cannot
+    be interleaved), and ``JoinCodeInvalid`` for an unknown or expired code alike.
+    """
+    if _join_failures(student) >= settings.CLASSROOM_JOIN_FAILURE_LIMIT:
+        raise JoinThrottled(settings.CLASSROOM_JOIN_FAILURE_WINDOW)
+    classroom = (
+        Classroom.objects.filter(
+            join_code=join_code_normalize(code), join_code_expires_at__gt=timezone.now()
+        )
+        .select_related("teacher")
+        .first()
+    )
+    if classroom is None:
+        _join_failure_record(student)
+        raise JoinCodeInvalid("No class has this join code, or it has expired")
+    classroom.students.add(student)
+    add_breadcrumb(
+        message="Student joined a classroom",
+        category="classroom",
+        data={"classroom_id": classroom.pk, "student_id": student.pk},
+    )
     return classroom
+
+
+def classroom_student_remove(*, classroom: Classroom, student_id: int) -> bool:
+    """Take a student off the roster; False if they were not on it. Their open classroom
+    sockets are told at once (and the periodic access check would close them anyway)."""
+    through = Classroom.students.through
+    removed, _ = through.objects.filter(classroom=classroom, user_id=student_id).delete()
+    if not removed:
+        return False
+    add_breadcrumb(
+        message="Student removed from a classroom",
+        category="classroom",
+        data={"classroom_id": classroom.pk, "student_id": student_id},
+    )
+    broadcasting.classroom_roster_changed(classroom_id=classroom.pk, removed_user_id=student_id)
+    return True
+
+
+def classroom_student_enrol(*, classroom: Classroom, student: User) -> None:
+    """Admin-side enrolment (the Django admin, the demo seed): no join code needed."""
+    if student.role != Role.STUDENT:
+        raise ValueError("Only students can be enrolled in a classroom")
+    classroom.students.add(student)

@@ -15,7 +15,13 @@ from jobs.models import JobKind
 from jobs.schemas import BackgroundIn, JobOut
 from lessons import selectors, services
 from lessons.models import Lesson
-from lessons.schemas import LessonIn, LessonOut, LessonPublishIn, LessonSummaryOut
+from lessons.schemas import (
+    LessonForStudentOut,
+    LessonIn,
+    LessonOut,
+    LessonPublishIn,
+    LessonSummaryOut,
+)
 from providers.base import GradeLevel, subject_normalize
 
 router = Router(tags=["lessons"], auth=api_auth)
@@ -52,6 +58,27 @@ def _out(lesson: Lesson) -> dict[str, object]:
     }
 
 
+def _student_out(lesson: Lesson) -> dict[str, object]:
+    # Built field by field: what a student must not see is never copied in.
+    content = lesson.content
+    return {
+        "id": lesson.pk,
+        "title": lesson.title,
+        "subject": lesson.subject,
+        "grade_level": lesson.grade_level,
+        "content_type": lesson.content_type,
+        "complexity": lesson.complexity,
+        "learning_objectives": lesson.learning_objectives,
+        "summary": content.get("summary", ""),
+        "sections": content.get("sections", []),
+        "vocabulary": content.get("vocabulary", []),
+        "activities": content.get("activities", []),
+        "assessment": [{"question": item["question"]} for item in content.get("assessment", [])],
+        "estimated_duration_minutes": content.get("estimated_duration_minutes", 0),
+        "created_at": lesson.created_at,
+    }
+
+
 def _visible_lesson(request: HttpRequest, lesson_id: int) -> Lesson:
     lesson = selectors.lesson_get(user=request.auth, lesson_id=lesson_id)
     if lesson is None:
@@ -83,9 +110,16 @@ def lesson_list(
     )
 
 
-@router.get("/{int:lesson_id}", response={200: LessonOut, 404: MessageOut}, summary="A lesson")
+@router.get(
+    "/{int:lesson_id}",
+    response={200: LessonOut | LessonForStudentOut, 404: MessageOut},
+    summary="A lesson: in full for teachers and admins, without the answers for students",
+)
 def lesson_get(request: HttpRequest, lesson_id: int) -> dict[str, object]:
-    return _out(_visible_lesson(request, lesson_id))
+    lesson = _visible_lesson(request, lesson_id)
+    if selectors.lesson_teacher_fields_visible(user=request.auth):
+        return _out(lesson)
+    return _student_out(lesson)
 
 
 @router.post(

@@ -69,6 +69,12 @@ class AssessmentItemOut(Schema):
     answer: str
 
 
+class AssessmentQuestionOut(Schema):
+    """An assessment item as a student sees it: the question, not the model answer."""
+
+    question: str
+
+
 class LessonSummaryOut(Schema):
     id: int
     title: str
@@ -94,3 +100,24 @@ class LessonOut(LessonSummaryOut):
     assessment: list[AssessmentItemOut]
     estimated_duration_minutes: int
     classroom_ids: list[int]
+
+
+class LessonForStudentOut(Schema):
+    """A lesson as a student in a class it was published to sees it. Not a subclass of
+    ``LessonOut``: teacher-only fields (the assessment's model answers, the classes it was
+    published to, generation details) are absent by construction."""
+
+    id: int
+    title: str
+    subject: str
+    grade_level: int
+    content_type: str
+    complexity: str
+    learning_objectives: list[str]
+    summary: str
+    sections: list[SectionOut]
+    vocabulary: list[VocabularyTermOut]
+    activities: list[ActivityOut]
+    assessment: list[AssessmentQuestionOut]
+    estimated_duration_minutes: int
+    created_at: datetime

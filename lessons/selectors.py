@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from accounts.models import User
+from accounts.models import Role, User
 from accounts.selectors import published_visible
 from lessons.models import Lesson
+
+
+def lesson_teacher_fields_visible(*, user: User) -> bool:
+    """Teachers and admins see model answers and where a lesson was published; students read
+    the lesson itself."""
+    return user.role in (Role.TEACHER, Role.ADMIN) or user.is_superuser
 
 
 def lesson_visible(*, user: User) -> QuerySet[Lesson]:

@@ -30,6 +30,7 @@ logger = logging.getLogger("live")
 # Event types consumers handle (channels calls the method named after the type, dots as "_").
 JOB_UPDATE = "job.update"
 CONTENT_PUBLISHED = "content.published"
+ROSTER_CHANGED = "roster.changed"
 
 
 def job_group(job_id: UUID | str) -> str:
@@ -111,4 +112,12 @@ def lesson_published(*, lesson: Any, classroom_id: int) -> None:
             "classroom_id": classroom_id,
             "content": lesson_for_students(lesson),
         },
+    )
+
+
+def classroom_roster_changed(*, classroom_id: int, removed_user_id: int) -> None:
+    """A student left or was removed: their sockets on this classroom close now rather than at
+    the next periodic access check."""
+    group_send_on_commit(
+        classroom_group(classroom_id), {"type": ROSTER_CHANGED, "user_id": removed_user_id}
     )

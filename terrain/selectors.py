@@ -1,14 +1,15 @@
 """Terrain reads, limited to what the user may see.
 
-Admins see every terrain, teachers their own, and students those made by a teacher of one of
-their classrooms (a terrain is classroom material). Anything else reads as missing.
+Admins see every terrain and teachers their own. A terrain is built in Roblox Studio by its
+teacher's plugin and is never published to a class, so students see none (nor its script).
+Anything not visible reads as missing.
 """
 
 from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from accounts.models import Classroom, Role, User
+from accounts.models import Role, User
 from roblox.models import RobloxScript
 from terrain.models import Terrain
 
@@ -22,8 +23,7 @@ def terrain_visible(*, user: User) -> QuerySet[Terrain]:
         return terrains
     if user.role == Role.TEACHER:
         return terrains.filter(owner=user)
-    teachers = Classroom.objects.filter(students=user).values("teacher_id")
-    return terrains.filter(owner_id__in=teachers)
+    return terrains.none()
 
 
 def terrain_list(*, user: User) -> QuerySet[Terrain]:

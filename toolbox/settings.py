@@ -286,6 +286,20 @@ with exit_on_config_error():
     LLM_BREAKER_FAIL_MAX = env_int(os.environ, "LLM_BREAKER_FAIL_MAX", 5, minimum=1)
     LLM_BREAKER_RESET_SECONDS = env_int(os.environ, "LLM_BREAKER_RESET_SECONDS", 60, minimum=1)
 
+# Classrooms: a student joins with the class's join code (accounts.services.classroom_join).
+# A code lives CLASSROOM_JOIN_CODE_TTL_DAYS; wrong codes are counted per student so that codes
+# cannot be guessed (CLASSROOM_JOIN_FAILURE_LIMIT in CLASSROOM_JOIN_FAILURE_WINDOW_SECONDS).
+with exit_on_config_error():
+    CLASSROOM_JOIN_CODE_TTL_DAYS = env_int(
+        os.environ, "CLASSROOM_JOIN_CODE_TTL_DAYS", 14, minimum=1
+    )
+    CLASSROOM_JOIN_FAILURE_LIMIT = env_int(
+        os.environ, "CLASSROOM_JOIN_FAILURE_LIMIT", 10, minimum=1
+    )
+    CLASSROOM_JOIN_FAILURE_WINDOW = env_int(
+        os.environ, "CLASSROOM_JOIN_FAILURE_WINDOW_SECONDS", 15 * 60, minimum=1
+    )
+
 # Live updates (Django Channels) and background generation jobs (Celery). With Redis configured
 # every web instance and worker shares the same socket groups and job queue; without it the
 # channel layer lives in the process and jobs run eagerly inside the request that enqueues them,

@@ -80,3 +80,13 @@ class ClassroomConsumer(LiveConsumer):
                 kind: event["content"],
             }
         )
+
+    async def roster_changed(self, event: dict[str, Any]) -> None:
+        """Channel-layer push from ``live.broadcasting.classroom_roster_changed``: the removed
+        student's access is checked again at once (the database has the final word)."""
+        user = self.user
+        if user is None or user.pk != event["user_id"]:
+            return
+        denial = await self.authorize(user)
+        if denial is not None:
+            await self.reject(*denial)

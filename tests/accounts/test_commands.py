@@ -2,7 +2,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from accounts.models import User
+from accounts.models import Classroom, User
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +28,11 @@ def test_seed_demo_users__creates_once_and_prints_credentials(capsys):
     out = capsys.readouterr().out
     assert "username=demo-teacher password=demo-teacher-password" in out
     assert set(User.objects.values_list("role", flat=True)) == {"admin", "teacher", "student"}
+    # The demo class holds the demo student (enrolled as an admin would), and prints its code.
+    classroom = Classroom.objects.get()
+    assert classroom.teacher.username == "demo-teacher"
+    assert [s.username for s in classroom.students.all()] == ["demo-student"]
+    assert f"join code {classroom.join_code}" in out
     call_command("seed_demo_users")
     assert "no demo users created" in capsys.readouterr().out
     assert User.objects.count() == 3

@@ -232,6 +232,7 @@ def test_classroom_socket__students_get_published_quiz_without_answers_and_submi
             assert pushed["quiz"]["id"] == quiz["id"]
             for question in pushed["quiz"]["questions"]:
                 assert set(question) == {"index", "prompt", "options", "topic"}
+            assert not {"classroom_ids", "seed", "fallback_reason"} & set(pushed["quiz"])
 
         answers = [q["correct_index"] for q in quiz["questions"]]
         answers[0] = (answers[0] + 1) % len(quiz["questions"][0]["options"])
@@ -263,6 +264,8 @@ def test_classroom_socket__students_get_published_quiz_without_answers_and_submi
         assert pushed["type"] == "lesson.published"
         assert pushed["lesson"]["id"] == lesson["id"]
         assert pushed["lesson"]["url"] == f"/api/v1/content/{lesson['id']}"
+        teacher_only = {"assessment", "classroom_ids", "seed", "fallback_reason"}
+        assert not teacher_only & set(pushed["lesson"])
         for ws in (pupil, owner):
             await ws.disconnect()
 

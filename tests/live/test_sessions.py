@@ -173,6 +173,27 @@ def test_session__a_student_removed_from_the_class_is_disconnected(
     run(scenario)
 
 
+def test_session__a_student_removed_by_the_teacher_is_disconnected_at_once(teacher, student):
+    """No quick rechecks: the removal itself closes the socket, well before the periodic check."""
+    classroom = classroom_with(teacher, student)
+
+    async def scenario():
+        ws = await opened(f"/ws/classrooms/{classroom.pk}/", student)
+        owner = await opened(f"/ws/classrooms/{classroom.pk}/", teacher)
+        removed = await database_sync_to_async(account_services.classroom_student_remove)(
+            classroom=classroom, student_id=student.pk
+        )
+        assert removed
+        started = time.monotonic()
+        code, _ = await close_reason(ws)
+        assert code == protocol.FORBIDDEN
+        assert time.monotonic() - started < protocol.SESSION_RECHECK_SECONDS / 2
+        await send(owner, {"type": "ping"})  # the teacher's socket on the class stays open
+        assert (await drain(owner))[-1] == {"type": "pong"}
+
+    run(scenario)
+
+
 def test_session__an_open_session_is_left_alone(teacher, quick_rechecks):
     job = job_of(teacher)
 

@@ -175,7 +175,8 @@ def test_terrain_get__owner_reads_details(client):
 
 
 def test_terrain_read__visibility_by_role(client):
-    """Teachers see their own, admins all, students their classrooms' teachers' terrains."""
+    """Teachers see their own, admins all. A terrain is never published to a class, so even a
+    student of its teacher's class sees none (they used to list every unpublished one)."""
     owner, other_teacher = make_user(Role.TEACHER), make_user(Role.TEACHER)
     pupil, outsider, admin = make_user(Role.STUDENT), make_user(Role.STUDENT), make_user(Role.ADMIN)
     classroom = Classroom.objects.create(name="5B", teacher=owner)
@@ -189,7 +190,7 @@ def test_terrain_read__visibility_by_role(client):
     for user, expected in [
         (owner, 200),
         (admin, 200),
-        (pupil, 200),
+        (pupil, 404),
         (other_teacher, 404),
         (outsider, 404),
     ]:

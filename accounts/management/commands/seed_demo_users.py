@@ -2,13 +2,16 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from accounts.models import Role, User
-from accounts.services import user_create
+from accounts.services import classroom_create, classroom_student_enrol, user_create
 
 DEMO_USERS = (
     ("demo-admin", "demo-admin-password", Role.ADMIN),
     ("demo-teacher", "demo-teacher-password", Role.TEACHER),
     ("demo-student", "demo-student-password", Role.STUDENT),
 )
+
+
+DEMO_CLASSROOM = "Demo class"
 
 
 class Command(BaseCommand):
@@ -22,6 +25,14 @@ class Command(BaseCommand):
             self.stdout.write("Users exist already; no demo users created.")
             return
         self.stdout.write("Demo users (development only):")
+        users = {}
         for username, password, role in DEMO_USERS:
-            user_create(username=username, password=password, role=role)
+            users[role] = user_create(username=username, password=password, role=role)
             self.stdout.write(f"  {role:<8} username={username} password={password}")
+        # Enrolled directly, as an admin would in the admin: the demo works out of the box.
+        classroom = classroom_create(teacher=users[Role.TEACHER], name=DEMO_CLASSROOM)
+        classroom_student_enrol(classroom=classroom, student=users[Role.STUDENT])
+        self.stdout.write(
+            f"Demo classroom {classroom.name!r} (id {classroom.pk}) with demo-student; "
+            f"join code {classroom.join_code} for other students"
+        )
