@@ -9,6 +9,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from accounts.auth import api_auth, require_role
 from accounts.models import Classroom, Role
+from accounts.ratelimit import LESSON_GENERATE, rate_limit_consume
 from accounts.schemas import MessageOut
 from jobs.api import generation_answer
 from jobs.models import JobKind
@@ -88,11 +89,12 @@ def _visible_lesson(request: HttpRequest, lesson_id: int) -> Lesson:
 
 @router.post(
     "/generate",
-    response={201: LessonOut, 202: JobOut, 403: MessageOut},
-    summary="Generate a lesson (teachers and admins); with background: a job, answered at once",
+    response={201: LessonOut, 202: JobOut, 403: MessageOut, 429: MessageOut},
+    summary="Generate a lesson (teachers and admins, rate-limited); with background: a job",
 )
 def lesson_generate(request: HttpRequest, payload: LessonGenerateIn) -> Status:
     owner = require_role(request, Role.TEACHER, Role.ADMIN)
+    rate_limit_consume(user=owner, scope=LESSON_GENERATE)  # a background job counts the same
     return generation_answer(owner_id=owner.pk, kind=JobKind.LESSON, payload=payload, out=_out)
 
 

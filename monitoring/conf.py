@@ -9,6 +9,7 @@ running with a silent fallback.
 from __future__ import annotations
 
 import contextlib
+import re
 import socket
 import sys
 from collections.abc import Iterator, Mapping
@@ -114,6 +115,31 @@ def env_list(environ: Mapping[str, str], name: str, default: list[str]) -> list[
     if raw is None or raw.strip() == "":
         return list(default)
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+_RATE_PERIODS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """At most ``count`` requests per ``seconds`` (a fixed window)."""
+
+    count: int
+    seconds: int
+
+    def __str__(self) -> str:
+        period = next(name for name, seconds in _RATE_PERIODS.items() if seconds == self.seconds)
+        return f"{self.count}/{period}"
+
+
+def env_rate_limit(environ: Mapping[str, str], name: str, default: str) -> RateLimit:
+    """A rate like ``30/hour``: a whole number >= 1, a slash, and second, minute, hour or day."""
+    raw = environ.get(name)
+    text = default if raw is None or raw.strip() == "" else raw.strip()
+    match = re.fullmatch(r"([0-9]{1,9})\s*/\s*(second|minute|hour|day)", text, re.IGNORECASE)
+    if match is None or int(match[1]) < 1:
+        raise ConfigError(name, raw, "a rate like 30/hour (count >= 1 per second|minute|hour|day)")
+    return RateLimit(int(match[1]), _RATE_PERIODS[match[2].lower()])
 
 
 def parse_dsn(name: str, raw: str) -> str:

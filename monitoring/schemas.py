@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from ninja import Schema
+from pydantic import Field
 
 
 class IntegrationFeaturesOut(Schema):
@@ -123,6 +124,9 @@ class MetricsOut(Schema):
     circuit_breakers: dict[str, str]
     websockets: WebsocketsOut
     sentry_delivery: SentryDeliveryOut
+    rate_limited: dict[str, int] = Field(
+        description="Requests refused by a per-user rate limit (429), by scope"
+    )
 
 
 class CheckOut(Schema):

@@ -9,6 +9,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from accounts.auth import api_auth, require_role
 from accounts.models import Classroom, Role
+from accounts.ratelimit import QUIZ_GENERATE, rate_limit_consume
 from accounts.schemas import MessageOut
 from jobs.api import generation_answer
 from jobs.models import JobKind
@@ -94,11 +95,12 @@ def _visible_quiz(request: HttpRequest, quiz_id: int) -> Quiz:
 
 @router.post(
     "/generate",
-    response={201: QuizOut, 202: JobOut, 403: MessageOut},
-    summary="Generate a quiz (teachers and admins); with background: a job, answered at once",
+    response={201: QuizOut, 202: JobOut, 403: MessageOut, 429: MessageOut},
+    summary="Generate a quiz (teachers and admins, rate-limited); with background: a job",
 )
 def quiz_generate(request: HttpRequest, payload: QuizGenerateIn) -> Status:
     owner = require_role(request, Role.TEACHER, Role.ADMIN)
+    rate_limit_consume(user=owner, scope=QUIZ_GENERATE)  # a background job counts the same
     return generation_answer(owner_id=owner.pk, kind=JobKind.QUIZ, payload=payload, out=_out)
 
 

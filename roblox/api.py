@@ -14,6 +14,7 @@ from ninja.errors import HttpError, ValidationError
 
 from accounts.auth import api_auth, require_role
 from accounts.models import Role
+from accounts.ratelimit import SCRIPT_COMPILE, rate_limit_consume
 from accounts.schemas import MessageOut
 from roblox import selectors, services
 from roblox.models import RobloxScript, ScriptKind
@@ -39,10 +40,13 @@ def _not_found() -> HttpError:
 
 @router.post(
     "/scripts/compile",
-    response={200: CompileOut, 401: MessageOut},
-    summary="Check Luau syntax (nothing is stored or executed)",
+    response={200: CompileOut, 401: MessageOut, 403: MessageOut, 429: MessageOut},
+    summary="Check Luau syntax (teachers and admins, rate-limited per user; nothing is stored)",
 )
 def script_compile(request: HttpRequest, payload: CompileIn) -> dict[str, object]:
+    # Script authors only: the check costs CPU, and only authors can store what it checks.
+    require_role(request, *SCRIPT_AUTHORS)
+    rate_limit_consume(user=request.auth, scope=SCRIPT_COMPILE)
     return services.script_compile(source=payload.source).to_dict()
 
 

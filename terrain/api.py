@@ -17,6 +17,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from accounts.auth import api_auth, require_role
 from accounts.models import Role
+from accounts.ratelimit import TERRAIN_GENERATE, rate_limit_consume
 from accounts.schemas import MessageOut
 from terrain import selectors, services
 from terrain.generation import TerrainParams
@@ -46,11 +47,12 @@ def _immutable_response(
 
 @router.post(
     "/generate",
-    response={201: TerrainOut, 401: MessageOut, 403: MessageOut},
-    summary="Generate a terrain, its preview and its Roblox build script",
+    response={201: TerrainOut, 401: MessageOut, 403: MessageOut, 429: MessageOut},
+    summary="Generate a terrain, its preview and its Roblox build script (rate-limited per user)",
 )
 def terrain_generate(request: HttpRequest, payload: TerrainGenerateIn) -> Status:
     owner = require_role(request, Role.TEACHER, Role.ADMIN)
+    rate_limit_consume(user=owner, scope=TERRAIN_GENERATE)
     params = TerrainParams(
         **payload.model_dump(exclude={"name", "seed"}),
         seed=payload.seed if payload.seed is not None else services.terrain_random_seed(),

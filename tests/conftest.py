@@ -11,6 +11,9 @@ from monitoring.conf import SentryConfig
 from monitoring.sentry import init_sentry
 from tests.sentry_receiver import SentryReceiver
 
+# Fixtures shared by several test packages.
+pytest_plugins = ["tests.ratelimit_support"]
+
 TEST_RELEASE = "toolbox@9.9.9-test"
 TEST_SERVER_NAME = "toolbox-test-host"
 

@@ -19,6 +19,7 @@ from monitoring.conf import (
     env_choice,
     env_int,
     env_list,
+    env_rate_limit,
     env_str,
     exit_on_config_error,
     is_hardened_environment,
@@ -121,6 +122,17 @@ with exit_on_config_error():
     LOGIN_FAILURE_LIMIT = env_int(os.environ, "LOGIN_FAILURE_LIMIT", 5, minimum=1)
     LOGIN_FAILURE_WINDOW = env_int(os.environ, "LOGIN_FAILURE_WINDOW_SECONDS", 300, minimum=1)
 
+    # Per-user limits on the endpoints that cost CPU or LLM money (accounts.ratelimit): a fixed
+    # window per user and scope, counted in the shared cache; over it, 429 with Retry-After.
+    # Admins get RATE_LIMIT_ADMIN_MULTIPLIER times each limit.
+    RATE_LIMITS = {
+        "lesson_generate": env_rate_limit(os.environ, "LESSON_GENERATE_RATE_LIMIT", "60/hour"),
+        "quiz_generate": env_rate_limit(os.environ, "QUIZ_GENERATE_RATE_LIMIT", "60/hour"),
+        "terrain_generate": env_rate_limit(os.environ, "TERRAIN_GENERATE_RATE_LIMIT", "30/hour"),
+        "script_compile": env_rate_limit(os.environ, "SCRIPT_COMPILE_RATE_LIMIT", "60/minute"),
+    }
+    RATE_LIMIT_ADMIN_MULTIPLIER = env_int(os.environ, "RATE_LIMIT_ADMIN_MULTIPLIER", 10, minimum=1)
+
     # Which X-Forwarded-For hop to believe (monitoring.network): by default none, the socket
     # peer is the client. Set one of these when the app runs behind proxies.
     TRUSTED_PROXY_COUNT = env_int(os.environ, "TRUSTED_PROXY_COUNT", 0, minimum=0)
@@ -222,8 +234,8 @@ CACHES = {
     )
 }
 
-# Django's default, stated: the largest valid body (a 200,000-character Luau source, escaped)
-# fits; a larger one answers 413 before it is read.
+# Django's default, stated: the largest valid body (a 100,000-character Luau source, escaped)
+# fits with room to spare; a larger one answers 413 before it is read.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 LOGGING = logging_config(level=LOG_LEVEL, log_file=Path(LOG_FILE) if LOG_FILE else None)

@@ -4,6 +4,7 @@ from monitoring.metrics.process import process_figures
 from monitoring.metrics.recording import (
     instrument_connection,
     record_content_generated,
+    record_rate_limited,
     record_request,
 )
 from monitoring.metrics.registry import scrape_registry
@@ -14,6 +15,7 @@ __all__ = [
     "instrument_connection",
     "process_figures",
     "record_content_generated",
+    "record_rate_limited",
     "record_request",
     "scrape_registry",
 ]

@@ -11,6 +11,7 @@ from monitoring.metrics.registry import (
     CONTENT_GENERATED,
     DB_QUERIES,
     DB_QUERY_DURATION,
+    RATE_LIMITED,
     REQUEST_DURATION,
     REQUESTS,
     WINDOW_COUNT,
@@ -47,6 +48,10 @@ def record_request(
 
 def record_content_generated(*, app: str, subject: str, grade: Any) -> None:
     CONTENT_GENERATED.labels(app, str(subject).lower(), str(grade)).inc()
+
+
+def record_rate_limited(*, scope: str) -> None:
+    RATE_LIMITED.labels(scope).inc()
 
 
 def query_timer(alias: str) -> Callable:

@@ -71,6 +71,13 @@ WEBSOCKET_REJECTED = Counter(
     ["consumer", "code"],
 )
 
+# Requests refused with 429 by the per-user limits (accounts/ratelimit.py), by scope.
+RATE_LIMITED = Counter(
+    "toolbox_rate_limited",
+    "Requests refused by a per-user rate limit (429), by scope.",
+    ["scope"],
+)
+
 # Sentry delivery (monitoring/transport.py): every attempt to send an envelope by outcome, and
 # every event the SDK dropped (network error, full queue, rate limit, sampling, before_send...)
 # by the reason and data category its client reports give.

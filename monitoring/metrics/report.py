@@ -171,6 +171,9 @@ def build_report(registry: CollectorRegistry, *, now: float | None = None) -> di
         {**sample.labels, "count": int(sample.value)}
         for sample in _samples(families, "toolbox_content_generated", "_total")
     ]
+    rate_limited: dict[str, float] = defaultdict(float)
+    for sample in _samples(families, "toolbox_rate_limited", "_total"):
+        rate_limited[sample.labels["scope"]] += sample.value
     workers = {
         s.labels.get("pid", "") for s in _samples(families, "toolbox_http_requests_window_start")
     }
@@ -212,4 +215,5 @@ def build_report(registry: CollectorRegistry, *, now: float | None = None) -> di
         "workers": len(workers - {""}) or 1,
         "websockets": _websockets(families),
         "sentry_delivery": _sentry_delivery(families),
+        "rate_limited": {k: int(v) for k, v in sorted(rate_limited.items())},
     }

@@ -22,15 +22,45 @@ def save_script(client, user, name="Spawn a part", source=VALID_LUAU):
 # --- compile ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("role", [Role.STUDENT, Role.TEACHER, Role.ADMIN])
-def test_script_compile__valid_source_is_ok_for_every_role(client, role):
+@pytest.mark.parametrize("role", [Role.TEACHER, Role.ADMIN])
+def test_script_compile__valid_source_is_ok_for_script_authors(client, role):
     response = post_json(client, COMPILE, {"source": VALID_LUAU}, make_user(role))
     assert response.status_code == 200
     assert response.json() == {"ok": True, "diagnostics": []}
 
 
+def test_script_compile__student_is_403(client):
+    # The check costs CPU and only script authors can store what it checks.
+    response = post_json(client, COMPILE, {"source": VALID_LUAU}, make_user(Role.STUDENT))
+    assert response.status_code == 403
+    assert response.json() == {"detail": "This action requires the role teacher or admin"}
+
+
+def test_script_compile__nesting_attack_is_a_diagnostic_without_parsing(client):
+    source = "local x = " + "(" * (MAX_SOURCE_CHARS - 10)
+    response = post_json(client, COMPILE, {"source": source}, make_user(Role.TEACHER))
+    assert response.status_code == 200
+    body = response.json()
+    assert body["ok"] is False
+    assert [d["message"] for d in body["diagnostics"]] == [
+        "nesting too deep (more than 200 open blocks or brackets)"
+    ]
+
+
+def test_script_compile__over_the_per_user_limit_is_429_with_retry_after(client, rate_limit):
+    rate_limit("script_compile", 2, seconds=60)
+    teacher, other = make_user(Role.TEACHER), make_user(Role.TEACHER)
+    for _ in range(2):
+        assert post_json(client, COMPILE, {"source": VALID_LUAU}, teacher).status_code == 200
+    refused = post_json(client, COMPILE, {"source": VALID_LUAU}, teacher)
+    assert refused.status_code == 429
+    assert refused.json()["detail"].startswith("Too many script checks: try again in")
+    assert 1 <= int(refused["Retry-After"]) <= 60
+    assert post_json(client, COMPILE, {"source": VALID_LUAU}, other).status_code == 200
+
+
 def test_script_compile__broken_source_reports_line_and_column(client):
-    response = post_json(client, COMPILE, {"source": BROKEN_LUAU}, make_user(Role.STUDENT))
+    response = post_json(client, COMPILE, {"source": BROKEN_LUAU}, make_user(Role.TEACHER))
     assert response.status_code == 200
     body = response.json()
     assert body["ok"] is False

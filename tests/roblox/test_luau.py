@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from roblox.luau import (
     MAX_DIAGNOSTICS,
+    MAX_NESTING_DEPTH,
     MAX_SOURCE_CHARS,
     CompileResult,
     Diagnostic,
@@ -170,3 +172,81 @@ def test_parsing_is_thread_safe() -> None:
     with ThreadPoolExecutor(max_workers=8) as pool:
         results = list(pool.map(compile_luau, sources))
     assert results == expected
+
+
+# --- cost bounds: what an attacker can send costs a bounded amount of CPU -----------------------
+
+ATTACKS = {
+    "unclosed parentheses": "local x = " + "(" * 99_000,
+    "unclosed blocks": "do " * 30_000,
+    "unclosed tables": "local t = " + "{" * 99_000,
+    "unclosed functions": "local f = " + "function() " * 9_000,
+    "nested interpolation": "local s = " + "`{" * 49_000,
+}
+
+
+@pytest.mark.parametrize("source", ATTACKS.values(), ids=ATTACKS.keys())
+def test_compile_luau__deep_nesting_is_refused_without_parsing(source: str) -> None:
+    started = time.perf_counter()
+    result = compile_luau(source)
+    elapsed = time.perf_counter() - started
+    assert not result.ok
+    [diagnostic] = result.diagnostics
+    assert diagnostic.message.startswith("nesting too deep")
+    assert diagnostic.line == 1
+    # Found by the pre-scan after MAX_NESTING_DEPTH openers: far from the 40 s of the parse.
+    assert elapsed < 0.5
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ("--[[" + "(" * 90_000, "unfinished long comment"),
+        ("x = [==[" * 10_000, "unfinished long string"),
+    ],
+)
+def test_compile_luau__unfinished_long_comment_is_refused_without_parsing(source, message) -> None:
+    started = time.perf_counter()
+    result = compile_luau(source)
+    assert time.perf_counter() - started < 0.5
+    assert [d.message for d in result.diagnostics] == [message]
+
+
+def test_compile_luau__nesting_up_to_the_limit_is_checked() -> None:
+    inside = "local x = " + "(" * MAX_NESTING_DEPTH + "1" + ")" * MAX_NESTING_DEPTH + "\n"
+    assert compile_luau(inside).ok
+    over = "local x = " + "(" * (MAX_NESTING_DEPTH + 1) + "1" + ")" * (MAX_NESTING_DEPTH + 1)
+    assert compile_luau(over).diagnostics[0].message.startswith("nesting too deep")
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "local n = if ready then 1 else 2\n" * 300,  # if-expressions have no ``end``
+        "print(`a{b}c{ {1} }`)\n" * 300,
+        "for i = 1, 2 do\n\twhile i do\n\t\trepeat\n\t\tuntil true\n\tend\nend\n" * 300,
+        "local s = '" + "(" * 500 + "'\n-- " + "{" * 500 + "\n--[[ " + "do " * 500 + "]]\n",
+        "local s = [==[" + "((( ]] " * 300 + "]==]\n",
+    ],
+    ids=["if expressions", "interpolation", "loops", "brackets in strings", "long string"],
+)
+def test_compile_luau__many_closed_blocks_and_quoted_brackets_are_not_nesting(source) -> None:
+    result = compile_luau(source)
+    assert result.ok, result.diagnostics
+
+
+def test_compile_luau__the_time_budget_stops_the_check() -> None:
+    source = "local x = 1\n" * (MAX_SOURCE_CHARS // 12)
+    assert compile_luau(source).ok
+    result = compile_luau(source, budget_seconds=0.0)
+    assert [d.message for d in result.diagnostics] == ["too complex to check within 0 s"]
+    assert compile_luau(source).ok  # the parser is left ready for the next check
+
+
+def test_compile_luau__the_largest_generated_terrain_script_fits_and_compiles() -> None:
+    from terrain.generation import TerrainParams, build_lua_script, generate_heightmap
+
+    params = TerrainParams(size=128, seed=3, biome="mountains", water_level=0.0, max_height=512)
+    source = build_lua_script(generate_heightmap(params), params)
+    assert len(source) < MAX_SOURCE_CHARS
+    assert compile_luau(source).ok

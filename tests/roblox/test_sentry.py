@@ -19,7 +19,7 @@ def auth(http, user):
 
 
 def test_script_compile__runs_inside_a_lua_compile_span(sentry_receiver, http):
-    headers = auth(http, make_user(Role.STUDENT))
+    headers = auth(http, make_user(Role.TEACHER))
     response = http.post(
         "/api/v1/roblox/scripts/compile", json={"source": VALID_LUAU}, headers=headers
     )
