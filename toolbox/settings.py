@@ -22,7 +22,7 @@ from monitoring.conf import (
     env_str,
     exit_on_config_error,
 )
-from monitoring.logs import logging_config
+from monitoring.logs import console_is_readable, logging_config
 from monitoring.network import parse_networks
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -71,6 +71,8 @@ with exit_on_config_error():
     LOG_LEVEL = env_choice(
         os.environ, "LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
     )
+
+    LOG_FORMAT = env_choice(os.environ, "LOG_FORMAT", "AUTO", ("AUTO", "JSON", "CONSOLE")).lower()
 
     LOG_FILE = env_str(os.environ, "LOG_FILE", str(BASE_DIR / "var" / "log" / "toolbox.jsonl"))
 
@@ -187,7 +189,11 @@ CACHES = {
 # fits; a larger one answers 413 before it is read.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
-LOGGING = logging_config(level=LOG_LEVEL, log_file=Path(LOG_FILE) if LOG_FILE else None)
+LOGGING = logging_config(
+    level=LOG_LEVEL,
+    log_file=Path(LOG_FILE) if LOG_FILE else None,
+    readable_console=console_is_readable(LOG_FORMAT, debug=DEBUG),
+)
 
 if IS_PRODUCTION:
     SESSION_COOKIE_SECURE = True
