@@ -5,8 +5,9 @@ Such values pass a schema that does not look for them (a name may be any text, a
 non-negative number) and then make the database raise, which would answer 500.
 
 ``StorableJSONParser`` notes where they are while parsing the body and the query string (path
-values are checked once Ninja has converted them); ``refuse_unstorable`` (an operation decorator, so it runs after the schemas have validated the
-request, whose own messages come first) answers 422 in Ninja's validation shape.
+values are checked once Ninja has converted them); ``refuse_unstorable`` (an operation
+decorator, so it runs after the schemas have validated the request, whose own messages come
+first) answers 422 in Ninja's validation shape.
 """
 
 from __future__ import annotations
