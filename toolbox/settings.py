@@ -77,6 +77,10 @@ with exit_on_config_error():
     LOG_FILE = env_str(os.environ, "LOG_FILE", str(BASE_DIR / "var" / "log" / "toolbox.jsonl"))
 
     SENTRY = SentryConfig.from_env(os.environ, app_version=APP_VERSION, debug=DEBUG)
+    # /sentry/status and /health call delivery degraded after this many failed sends in a row.
+    SENTRY_DEGRADED_AFTER_FAILURES = env_int(
+        os.environ, "SENTRY_DEGRADED_AFTER_FAILURES", 3, minimum=1
+    )
 
     REDIS_URL = env_str(os.environ, "REDIS_URL")
     if REDIS_URL and REDIS_URL.split("://", 1)[0] not in ("redis", "rediss", "unix"):
