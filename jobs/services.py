@@ -23,7 +23,8 @@ from jobs.models import GenerationJob, JobKind, JobStatus
 from jobs.schemas import job_payload
 from lessons.services import lesson_generate
 from live import broadcasting
-from monitoring.context import sentry_manager
+from monitoring import errors
+from monitoring.context import sentry_active, sentry_manager
 from quizzes.services import quiz_generate
 
 logger = logging.getLogger("jobs")
@@ -69,6 +70,10 @@ def _submit(job_id: UUID) -> None:
         # The broker is unreachable, or (run eagerly) the task itself crashed, which the Celery
         # integration has already reported: either way the job must not stay "queued" forever.
         if not settings.CELERY_TASK_ALWAYS_EAGER:
+            errors.count_error(
+                component="jobs", category=errors.APPLICATION, kind=errors.SERVER,
+                reported=sentry_active(),
+            )  # fmt: skip
             sentry_sdk.capture_exception(exc)
         logger.warning("generation job not run", extra={"job_id": str(job_id)})
         job = GenerationJob.objects.filter(pk=job_id).first()
@@ -95,7 +100,15 @@ def job_run(*, job_id: UUID | str) -> GenerationJob | None:
     try:
         content = GENERATORS[job.kind](owner_id=job.owner_id, **job.params)
     except Exception as exc:
-        # The generation service has reported it with its educational_content context.
+        # The generation service has reported it with its educational_content context; the job's
+        # failure is counted here, whether it ran in a worker or (eagerly) inside a request.
+        category = errors.category_for(exc, None)
+        errors.count_error(
+            component="jobs",
+            category=errors.CONTENT_GENERATION if category == errors.APPLICATION else category,
+            kind=errors.SERVER,
+            reported=sentry_active(),
+        )
         logger.warning(
             "generation raised in a job", extra={"job_id": str(job.pk), "error": type(exc).__name__}
         )

@@ -21,6 +21,7 @@ from channels.layers import get_channel_layer
 from django.db import transaction
 from sentry_sdk.utils import capture_internal_exceptions
 
+from monitoring import errors
 from monitoring.context import sentry_active
 from monitoring.decorators import mark_failure
 from monitoring.errors import WEBSOCKET
@@ -66,6 +67,9 @@ def group_send(group: str, event: dict[str, Any]) -> bool:
             async_to_sync(layer.group_send)(group, event)
     except Exception as exc:
         mark_failure(exc, component="live", category=WEBSOCKET)
+        errors.count_error(
+            component="live", category=WEBSOCKET, kind=errors.SERVER, reported=sentry_active()
+        )
         sentry_sdk.capture_exception(exc)
         logger.warning(
             "live update not delivered",

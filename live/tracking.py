@@ -136,11 +136,10 @@ def rejected(consumer: str, path: str, *, code: int, reason: str) -> None:
     )
     reported = errors.report_client_errors(settings.SENTRY.environment)
     sent = reported and sentry_active()
-    errors.ERRORS.labels(COMPONENT, CATEGORY, "client", str(sent).lower()).inc()
+    errors.count_error(component=COMPONENT, category=CATEGORY, kind=errors.CLIENT, reported=sent)
     if sent:
         with capture_internal_exceptions():
             exc = ConnectionRejected(code, reason)
-            exc._toolbox_counted = True  # counted just above, not again by the error policy
             with sentry_sdk.new_scope() as scope:
                 scope.set_level("warning")
                 scope.set_tag("websocket.close_code", str(code))
@@ -201,12 +200,15 @@ def capture_failure(
     exc: BaseException, *, asgi_scope: dict[str, Any], message_type: str, payload: Any
 ) -> str | None:
     """Report a consumer failure with the message type and the (scrubbed) message."""
+    route = errors.component_for_path(path_of(asgi_scope))
+    category = errors.category_for(exc, route)
+    errors.count_error(
+        component=COMPONENT, category=category, kind=errors.SERVER, reported=sentry_active()
+    )
     if not sentry_active():
         logger.error("websocket message failed", exc_info=exc, extra={"message_type": message_type})
         return None
-    with capture_internal_exceptions():
-        route = errors.component_for_path(path_of(asgi_scope))
-        mark_failure(exc, component=COMPONENT, category=errors.category_for(exc, route))
+    mark_failure(exc, component=COMPONENT, category=category)
     with sentry_sdk.new_scope() as scope:
         scope.set_tag("websocket.message_type", message_type)
         with capture_internal_exceptions():

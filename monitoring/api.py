@@ -11,7 +11,9 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from monitoring import health
 from monitoring.access import monitoring_access
 from monitoring.circuits import circuit_states
+from monitoring.effective import effective_sample_rates
 from monitoring.metrics import build_report, process_figures, scrape_registry
+from monitoring.metrics.delivery import current_delivery
 from monitoring.schemas import HealthOut, MetricsOut, SentryDebugOut, SentryStatusOut
 from monitoring.sentry import is_initialized
 
@@ -40,17 +42,22 @@ def _sentry_block() -> dict[str, object]:
 def sentry_status(request: HttpRequest) -> dict[str, object]:
     config = settings.SENTRY
     initialized = is_initialized()
+    delivery = current_delivery()
+    rates = effective_sample_rates()
+    if not initialized:
+        status = "inactive"
+    else:
+        status = "degraded" if delivery.degraded else "active"
     return {
-        "status": "active" if initialized else "inactive",
+        "status": status,
         **_sentry_block(),
         "release": config.release,
-        "sample_rates": {
-            "traces": config.traces_sample_rate,
-            "profiles": config.profiles_sample_rate,
-        },
+        "sample_rates": {name: setting.value for name, setting in rates.items()},
+        "sample_rate_sources": {name: setting.source for name, setting in rates.items()},
+        "delivery": delivery.as_dict(),
         "integration_features": {
             "error_tracking": initialized,
-            "performance_monitoring": initialized and config.traces_sample_rate > 0,
+            "performance_monitoring": initialized and rates["traces"].value > 0,
             "release_tracking": initialized and bool(config.release),
             "user_context": initialized,
             "custom_tags": initialized,

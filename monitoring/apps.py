@@ -7,6 +7,7 @@ class MonitoringConfig(AppConfig):
     verbose_name = "Monitoring"
 
     def ready(self) -> None:
+        from django.core.signals import got_request_exception
         from django.db.backends.signals import connection_created
 
         from monitoring import breadcrumbs, errors
@@ -18,6 +19,9 @@ class MonitoringConfig(AppConfig):
         init_sentry(settings.SENTRY)
         breadcrumbs.connect_receivers()
         connection_created.connect(instrument_connection, dispatch_uid="monitoring-db-metrics")
+        got_request_exception.connect(
+            errors.request_exception_noted, dispatch_uid="monitoring-request-exception"
+        )
         errors.register_component("/sentry", "monitoring")
         errors.register_component("/health", "monitoring")
         errors.register_component("/metrics", "monitoring")

@@ -48,11 +48,31 @@ def _source(variable: str) -> str:
     return ENVIRONMENT_VARIABLE if os.environ.get(variable, "").strip() else ENVIRONMENT_DEFAULT
 
 
-def effective_settings() -> list[Setting]:
+def effective_sample_rates() -> dict[str, Setting]:
+    """The traces and profiles rates in force (an admin override wins) and where each came
+    from; ``/sentry/status`` and the admin page both show these."""
     config = settings.SENTRY
     runtime = current()
     traces = runtime.traces_sample_rate
     profiles = runtime.profiles_sample_rate
+    return {
+        "traces": Setting(
+            "Traces sample rate",
+            config.traces_sample_rate if traces is None else traces,
+            _source("SENTRY_TRACES_SAMPLE_RATE") if traces is None else ADMIN_OVERRIDE,
+        ),
+        "profiles": Setting(
+            "Profiles sample rate",
+            config.profiles_sample_rate if profiles is None else profiles,
+            _source("SENTRY_PROFILES_SAMPLE_RATE") if profiles is None else ADMIN_OVERRIDE,
+        ),
+    }
+
+
+def effective_settings() -> list[Setting]:
+    config = settings.SENTRY
+    runtime = current()
+    rates = effective_sample_rates()
     client_errors = runtime.report_client_errors
     client = sentry_sdk.get_client()
     integrations = sorted(getattr(client, "integrations", {}) or {})
@@ -62,21 +82,13 @@ def effective_settings() -> list[Setting]:
         Setting("Environment", config.environment, _source("SENTRY_ENVIRONMENT")),
         Setting("Release", config.release, _source("SENTRY_RELEASE")),
         Setting("Server name", config.server_name, _source("SENTRY_SERVER_NAME")),
-        Setting(
-            "Traces sample rate",
-            config.traces_sample_rate if traces is None else traces,
-            _source("SENTRY_TRACES_SAMPLE_RATE") if traces is None else ADMIN_OVERRIDE,
-        ),
+        rates["traces"],
         Setting(
             "Traces sample rate by path prefix",
             ", ".join(f"{p} -> {r:g}" for p, r in runtime.route_rates) or "(none)",
             ADMIN_OVERRIDE if runtime.route_rates else BUILT_IN,
         ),
-        Setting(
-            "Profiles sample rate",
-            config.profiles_sample_rate if profiles is None else profiles,
-            _source("SENTRY_PROFILES_SAMPLE_RATE") if profiles is None else ADMIN_OVERRIDE,
-        ),
+        rates["profiles"],
         Setting(
             "Never traced",
             ", ".join(sorted(UNTRACED_PATHS | set(runtime.never_traced)))

@@ -8,6 +8,7 @@ component and exception type, so one failing provider is one issue, not hundreds
 
 from __future__ import annotations
 
+import contextvars
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -52,6 +53,17 @@ ERRORS = Counter(
     "Errors seen, by component, category, kind (client/server) and whether Sentry got them.",
     ["component", "category", "kind", "reported"],
 )
+CLIENT = "client"
+SERVER = "server"
+
+# The request being handled (set by monitoring.middleware), for code deep below a view.
+current_request: contextvars.ContextVar[Any] = contextvars.ContextVar(
+    "toolbox_current_request", default=None
+)
+# Set on a request whose error was counted where it was caught, so that its outcome is not
+# counted a second time; and the exception that decided it, for the outcome's category.
+_COUNTED = "_toolbox_error_counted"
+_EXCEPTION = "_toolbox_exception"
 
 
 @dataclass(frozen=True)
@@ -167,14 +179,10 @@ def classify_event(event: dict[str, Any], hint: dict[str, Any], *, environment: 
     else:
         category = tags.get("error_category") or category_for(exc, route)
 
-    if _is_client_error(exc, hint):
-        reported = report_client_errors(environment)
-        if not getattr(exc, "_toolbox_counted", False):  # the API path counted it already
-            ERRORS.labels(component, category, "client", str(reported).lower()).inc()
-        if not reported:
-            return None
-    elif event.get("level") in ("error", "fatal") or exc is not None:
-        ERRORS.labels(component, category, "server", "true").inc()
+    # Counting is not done here: an event exists only while Sentry is on, and the figures must
+    # be the same with Sentry off (see count_error and count_request_outcome).
+    if _is_client_error(exc, hint) and not report_client_errors(environment):
+        return None
 
     tags["component"] = component
     tags["error_category"] = category
@@ -186,15 +194,61 @@ def classify_event(event: dict[str, Any], hint: dict[str, Any], *, environment: 
     return event
 
 
-def record_client_error(request: Any, exc: BaseException, status: int) -> None:
-    """A client error answered by the API: a breadcrumb and a log line; an event only by policy."""
+def count_error(*, component: str, category: str, kind: str, reported: bool) -> None:
+    """Count an error outside the request/response cycle (a job, a socket), or one caught
+    inside a request whose response will not say so (the request is then not counted again)."""
+    ERRORS.labels(component, category, kind, "true" if reported else "false").inc()
+    request = current_request.get()
+    if request is not None:
+        setattr(request, _COUNTED, True)
+
+
+def note_request_exception(request: Any, exc: BaseException) -> None:
+    """Remember the exception behind a request's error response, for its category."""
+    setattr(request, _EXCEPTION, exc)
+
+
+def count_request_outcome(request: Any, status: int, *, sentry_on: bool) -> None:
+    """The one counting point of an HTTP request's error: every 4xx and 5xx response, once,
+    the same with Sentry on or off."""
+    if status < 400 or getattr(request, _COUNTED, False):
+        return
+    route = component_for_path(request.path)
+    exc = getattr(request, _EXCEPTION, None)
+    category = DATABASE if database_unavailable(exc) else category_for(exc, route)
+    if status >= 500:
+        kind, reported = SERVER, sentry_on
+    else:
+        kind = CLIENT
+        reported = sentry_on and report_client_errors(_environment())
+    ERRORS.labels(route.component if route else "app", category, kind, str(reported).lower()).inc()
+
+
+def _environment() -> str:
     from django.conf import settings
+
+    return settings.SENTRY.environment
+
+
+def request_exception_noted(sender: Any, request: Any = None, **kwargs: Any) -> None:
+    """``got_request_exception`` receiver: an unhandled exception decides the 500's category."""
+    import sys
+
+    exc = sys.exc_info()[1]
+    if request is not None and exc is not None:
+        note_request_exception(request, exc)
+
+
+def record_client_error(request: Any, exc: BaseException, status: int) -> None:
+    """A client error answered by the API: a breadcrumb and a log line; an event only by policy.
+    The response is counted by the middleware (``count_request_outcome``)."""
+    import sentry_sdk
 
     from monitoring.context import add_breadcrumb
 
+    note_request_exception(request, exc)
     route = component_for_path(request.path)
     component = route.component if route else "app"
-    category = category_for(exc, route)
     add_breadcrumb(
         message=f"{request.method} {request.path} answered {status}",
         category="request",
@@ -204,13 +258,7 @@ def record_client_error(request: Any, exc: BaseException, status: int) -> None:
     logger.info(
         "client error %s %s -> %s (%s)", request.method, request.path, status, type(exc).__name__
     )
-    import sentry_sdk
-
-    reported = report_client_errors(settings.SENTRY.environment)
-    sent = reported and sentry_sdk.get_client().is_active()
-    ERRORS.labels(component, category, "client", str(sent).lower()).inc()
-    if sent:
-        exc._toolbox_counted = True
+    if report_client_errors(_environment()) and sentry_sdk.get_client().is_active():
         with sentry_sdk.new_scope() as scope:
             scope.set_level("warning")
             scope.set_tag("http.status_code", str(status))

@@ -166,16 +166,27 @@ class CircuitBreakerCheck(HealthCheck):
 
 @dataclass
 class SentryTransportCheck(HealthCheck):
-    """Degraded when the SDK's queue is (nearly) full: Sentry is slow or down, events are lost."""
+    """Degraded (never down: the product still serves) when events are not reaching Sentry:
+    sends keep failing, Sentry is rate-limiting us, or the SDK's queue is (nearly) full."""
 
     name: ClassVar[str] = "sentry_transport"
 
     def run(self) -> None:
-        from monitoring.sentry import transport_queue_fill
+        from monitoring.metrics.delivery import FAILING, current_delivery
+        from monitoring.sentry import is_initialized, transport_queue_fill
 
+        if not is_initialized():
+            return
         fill = transport_queue_fill()
         if fill is not None and fill >= 0.9:
             raise HealthCheckDegraded(f"event queue {fill:.0%} full")
+        delivery = current_delivery()
+        if delivery.state == FAILING:
+            raise HealthCheckDegraded(
+                f"{delivery.consecutive_failures} sends to Sentry failed in a row"
+            )
+        if delivery.degraded:
+            raise HealthCheckDegraded("Sentry is rate-limiting us")
 
 
 def default_checks() -> list[HealthCheck]:

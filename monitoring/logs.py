@@ -9,6 +9,7 @@ traceback is formatted, the secrets its frames hold under telling names (``pwd``
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -68,9 +69,8 @@ SHARED_PROCESSORS: list[Any] = [
 ]
 
 
-def logging_config(*, level: str, log_file: Path | None) -> dict[str, Any]:
-    """The ``LOGGING`` setting: JSON to stderr and, when ``log_file`` is set, to that file."""
-    formatter = {
+def _formatter(renderer: Any) -> dict[str, Any]:
+    return {
         "()": structlog.stdlib.ProcessorFormatter,
         "foreign_pre_chain": SHARED_PROCESSORS,
         "processors": [
@@ -78,11 +78,29 @@ def logging_config(*, level: str, log_file: Path | None) -> dict[str, Any]:
             harvest_secrets,
             structlog.processors.format_exc_info,
             scrub_log,
-            structlog.processors.JSONRenderer(default=str),
+            renderer,
         ],
     }
+
+
+def console_is_readable(log_format: str, *, debug: bool) -> bool:
+    """``LOG_FORMAT``: ``json``, ``console`` or ``auto`` (console for a developer's terminal:
+    DEBUG on and stderr a TTY; JSON for anything a machine reads)."""
+    if log_format == "auto":
+        return debug and sys.stderr.isatty()
+    return log_format == "console"
+
+
+def logging_config(
+    *, level: str, log_file: Path | None, readable_console: bool = False
+) -> dict[str, Any]:
+    """The ``LOGGING`` setting: each line once on stderr (JSON, or structlog's colourised
+    console renderer for a developer) and, when ``log_file`` is set, as JSON to that file."""
     handlers: dict[str, Any] = {
-        "console": {"class": "logging.StreamHandler", "formatter": "json"},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "console" if readable_console else "json",
+        },
     }
     if log_file is not None:
         log_file.parent.mkdir(parents=True, exist_ok=True)
@@ -94,11 +112,17 @@ def logging_config(*, level: str, log_file: Path | None) -> dict[str, Any]:
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "formatters": {"json": formatter},
+        "formatters": {
+            "json": _formatter(structlog.processors.JSONRenderer(default=str)),
+            "console": _formatter(structlog.dev.ConsoleRenderer()),
+        },
         "handlers": handlers,
         "root": {"handlers": list(handlers), "level": level},
         "loggers": {
-            # runserver's access log stays on the console, as plain JSON like the rest.
+            # Django's default config gives "django" its own console handler (and
+            # "django.server" its own format): naming them here drops those handlers, so each
+            # line is printed once, by the root handlers, in our format.
+            "django": {"level": level},
             "django.server": {"level": "INFO"},
             "django.db.backends": {"level": "INFO"},
         },

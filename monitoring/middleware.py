@@ -21,7 +21,7 @@ from sentry_sdk.utils import capture_internal_exceptions
 
 from monitoring import alerts
 from monitoring.context import resolved_user, send_pii, sentry_active, user_context
-from monitoring.errors import component_for_path
+from monitoring.errors import component_for_path, count_request_outcome, current_request
 from monitoring.metrics import record_request
 from monitoring.sentry import UNTRACED_PATHS
 
@@ -43,11 +43,6 @@ def client_ip(request: HttpRequest) -> str | None:
 def route_of(request: HttpRequest) -> str | None:
     match = getattr(request, "resolver_match", None)
     return f"/{match.route}" if match is not None and match.route is not None else None
-
-
-_current_request: contextvars.ContextVar[HttpRequest | None] = contextvars.ContextVar(
-    "toolbox_current_request", default=None
-)
 
 
 def request_details(request: HttpRequest, *, pii: bool) -> dict[str, Any]:
@@ -85,7 +80,7 @@ def request_event_processor(event: dict[str, Any], hint: dict[str, Any]) -> dict
     The request comes from a context variable, not from a processor added per request, so a
     scope that outlives the request (a test client, a management command) never keeps it.
     """
-    request = _current_request.get()
+    request = current_request.get()
     if request is not None:
         with capture_internal_exceptions():
             enrich(event, request)
@@ -109,7 +104,7 @@ class RequestContextMiddleware:
             response = self.get_response(request)
             return self._finish(request, response, started)
         finally:
-            _current_request.reset(token)
+            current_request.reset(token)
             structlog.contextvars.clear_contextvars()
 
     async def __acall__(self, request: HttpRequest) -> HttpResponse:
@@ -118,14 +113,14 @@ class RequestContextMiddleware:
             response = await self.get_response(request)
             return self._finish(request, response, started)
         finally:
-            _current_request.reset(token)
+            current_request.reset(token)
             structlog.contextvars.clear_contextvars()
 
     def _start(self, request: HttpRequest) -> tuple[float, contextvars.Token]:
         request.request_id = request_id_from(request)
         structlog.contextvars.clear_contextvars()
         structlog.contextvars.bind_contextvars(request_id=request.request_id)
-        token = _current_request.set(request)
+        token = current_request.set(request)
         if sentry_active():
             with capture_internal_exceptions():
                 if sentry_sdk.get_current_scope().transaction is not None:
@@ -148,7 +143,9 @@ class RequestContextMiddleware:
             seconds=seconds,
         )
         alerts.observe(response.status_code, seconds)
-        if sentry_active():
+        sentry_on = sentry_active()
+        count_request_outcome(request, response.status_code, sentry_on=sentry_on)
+        if sentry_on:
             with capture_internal_exceptions():
                 duration_ms = round(seconds * 1000, 2)
                 route = route or request.path

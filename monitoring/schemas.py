@@ -24,7 +24,9 @@ class SentryStatusOut(Schema):
     dsn_configured: bool
     environment: str
     release: str
-    sample_rates: SampleRatesOut
+    sample_rates: SampleRatesOut  # in force: an admin override wins over the environment
+    sample_rate_sources: dict[str, str]
+    delivery: DeliveryStateOut
     integration_features: IntegrationFeaturesOut
 
 
@@ -71,8 +73,10 @@ class RouteOut(Schema):
 
 
 class ComponentErrorsOut(Schema):
-    errors: int
-    error_rate: float
+    errors: int  # server errors (5xx and failures outside requests)
+    client_errors: int
+    requests: int
+    error_rate: float | None  # errors / requests; None without HTTP requests
 
 
 class ErrorsOut(Schema):
@@ -106,7 +110,16 @@ class DroppedEventsOut(Schema):
     count: int
 
 
-class SentryDeliveryOut(Schema):
+class DeliveryStateOut(Schema):
+    state: str
+    last_success_at: str | None
+    last_failure_at: str | None
+    consecutive_failures: int
+    rate_limited_until: str | None
+    degraded_after_failures: int
+
+
+class SentryDeliveryOut(DeliveryStateOut):
     send_attempts: dict[str, int]
     dropped_by_reason: dict[str, int]
     dropped: list[DroppedEventsOut]

@@ -18,6 +18,7 @@ import urllib3
 from sentry_sdk.transport import HttpTransport
 from sentry_sdk.utils import capture_internal_exceptions
 
+from monitoring.metrics import delivery
 from monitoring.metrics.registry import SENTRY_EVENTS_DROPPED, SENTRY_SEND_ATTEMPTS
 
 SEND_TIMEOUT_SECONDS = 2.0
@@ -80,6 +81,20 @@ class MonitoringTransport(HttpTransport):
             response = super()._request(method, endpoint_type, body, headers)
         except Exception:
             SENTRY_SEND_ATTEMPTS.labels(NETWORK_ERROR).inc()
+            with capture_internal_exceptions():
+                delivery.record_failure()
             raise
-        SENTRY_SEND_ATTEMPTS.labels(send_outcome(response.status)).inc()
+        outcome = send_outcome(response.status)
+        SENTRY_SEND_ATTEMPTS.labels(outcome).inc()
+        with capture_internal_exceptions():
+            if outcome == ACCEPTED:
+                delivery.record_success()
+            else:
+                delivery.record_failure()
         return response
+
+    def _update_rate_limits(self, response: Any) -> None:
+        super()._update_rate_limits(response)
+        with capture_internal_exceptions():
+            until = [ts for ts in self._disabled_until.values() if ts is not None]
+            delivery.record_rate_limited_until(max(until, default=None))

@@ -14,7 +14,7 @@ from accounts.classrooms_api import router as classrooms_router
 from jobs.api import router as jobs_router
 from lessons.api import router as lessons_router
 from monitoring.api import router as monitoring_router
-from monitoring.errors import record_client_error
+from monitoring.errors import note_request_exception, record_client_error
 from quizzes.api import router as quizzes_router
 from roblox.api import router as roblox_router
 from terrain.api import router as terrain_router
@@ -52,6 +52,8 @@ def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if exc.status_code < 500:
         record_client_error(request, exc, exc.status_code)
+    else:
+        note_request_exception(request, exc)
     response = api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
     if isinstance(exc, Throttled) and exc.wait:
         response["Retry-After"] = str(int(exc.wait))
@@ -70,6 +72,7 @@ def database_unavailable(request: HttpRequest, exc: Exception) -> HttpResponse:
     # The database is down or unreachable: a server error, so Sentry hears of it (the error
     # policy tags it ``database`` and groups a storm into one issue), but the client gets a
     # clean 503 with Retry-After instead of a crash page, and retries once it is back.
+    note_request_exception(request, exc)
     event_id = sentry_sdk.capture_exception(exc)
     return service_unavailable(request, event_id)
 

@@ -4,9 +4,10 @@ PostgreSQL cannot store a NUL character in text, and no integer column holds mor
 Such values pass a schema that does not look for them (a name may be any text, an offset any
 non-negative number) and then make the database raise, which would answer 500.
 
-``StorableJSONParser`` notes where they are while parsing the body and the query string;
-``refuse_unstorable`` (an operation decorator, so it runs after the schemas have validated the
-request, whose own messages come first) answers 422 in Ninja's validation shape.
+``StorableJSONParser`` notes where they are while parsing the body and the query string (path
+values are checked once Ninja has converted them); ``refuse_unstorable`` (an operation
+decorator, so it runs after the schemas have validated the request, whose own messages come
+first) answers 422 in Ninja's validation shape.
 """
 
 from __future__ import annotations
@@ -92,8 +93,15 @@ class StorableJSONParser(Parser):
         return super().parse_querydict(data, list_fields, request)
 
 
-def _refuse(request: HttpRequest) -> None:
-    problems = getattr(request, _PROBLEMS, None)
+def _refuse(request: HttpRequest, values: dict[str, Any]) -> None:
+    problems = list(getattr(request, _PROBLEMS, ()))
+    # Path values come from the URL resolver, not the parser: an id beyond 64 bits is a client
+    # error (422) like the same id in a body, not a "not found".
+    match = request.resolver_match
+    for name in match.kwargs if match else ():
+        value = values.get(name)
+        if isinstance(value, int) and not INT64_MIN <= value <= INT64_MAX:
+            problems.append((["path", name], INT_TOO_BIG))
     if problems:
         raise ValidationError(
             [
@@ -109,14 +117,14 @@ def refuse_unstorable(view_func: Callable) -> Callable:
 
         @functools.wraps(view_func)
         async def async_view(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-            _refuse(request)
+            _refuse(request, kwargs)
             return await view_func(request, *args, **kwargs)
 
         return async_view
 
     @functools.wraps(view_func)
     def view(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        _refuse(request)
+        _refuse(request, kwargs)
         return view_func(request, *args, **kwargs)
 
     return view

@@ -25,7 +25,7 @@ from monitoring.conf import (
     is_hardened_environment,
     secret_key_is_strong,
 )
-from monitoring.logs import logging_config
+from monitoring.logs import console_is_readable, logging_config
 from monitoring.network import parse_networks
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -97,9 +97,15 @@ with exit_on_config_error():
         os.environ, "LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
     )
 
+    LOG_FORMAT = env_choice(os.environ, "LOG_FORMAT", "AUTO", ("AUTO", "JSON", "CONSOLE")).lower()
+
     LOG_FILE = env_str(os.environ, "LOG_FILE", str(BASE_DIR / "var" / "log" / "toolbox.jsonl"))
 
     SENTRY = SentryConfig.from_env(os.environ, app_version=APP_VERSION, debug=DEBUG)
+    # /sentry/status and /health call delivery degraded after this many failed sends in a row.
+    SENTRY_DEGRADED_AFTER_FAILURES = env_int(
+        os.environ, "SENTRY_DEGRADED_AFTER_FAILURES", 3, minimum=1
+    )
 
     REDIS_URL = env_str(os.environ, "REDIS_URL")
     if REDIS_URL and REDIS_URL.split("://", 1)[0] not in ("redis", "rediss", "unix"):
@@ -238,7 +244,11 @@ CACHES = {
 # fits with room to spare; a larger one answers 413 before it is read.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
-LOGGING = logging_config(level=LOG_LEVEL, log_file=Path(LOG_FILE) if LOG_FILE else None)
+LOGGING = logging_config(
+    level=LOG_LEVEL,
+    log_file=Path(LOG_FILE) if LOG_FILE else None,
+    readable_console=console_is_readable(LOG_FORMAT, debug=DEBUG),
+)
 
 # Transport security. BEHIND_TLS_PROXY says that a proxy we run terminates TLS and sets
 # X-Forwarded-Proto (overwriting any value a client sent): only then may Django believe that

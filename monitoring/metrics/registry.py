@@ -92,6 +92,30 @@ SENTRY_EVENTS_DROPPED = Counter(
     ["reason", "category"],
 )
 
+# Whether Sentry is receiving what we send, for /sentry/status and /health: the latest send that
+# succeeded and the latest that failed anywhere in the fleet ("max" over workers), the longest
+# run of failures of a live worker, and until when Sentry asked us to stop sending (429).
+SENTRY_LAST_SUCCESS = Gauge(
+    "toolbox_sentry_last_success_timestamp_seconds",
+    "When an envelope was last accepted by Sentry (Unix time).",
+    multiprocess_mode="max",
+)
+SENTRY_LAST_FAILURE = Gauge(
+    "toolbox_sentry_last_failure_timestamp_seconds",
+    "When sending an envelope last failed: network error, rejected or rate limited (Unix time).",
+    multiprocess_mode="max",
+)
+SENTRY_CONSECUTIVE_FAILURES = Gauge(
+    "toolbox_sentry_consecutive_failures",
+    "Envelopes that failed in a row since the last accepted one (the worst live worker).",
+    multiprocess_mode="livemax",
+)
+SENTRY_RATE_LIMITED_UNTIL = Gauge(
+    "toolbox_sentry_rate_limited_until_timestamp_seconds",
+    "Until when Sentry asked us not to send (Unix time; 0 or past: not limited).",
+    multiprocess_mode="max",
+)
+
 
 def multiprocess_dir() -> str | None:
     path = os.environ.get("PROMETHEUS_MULTIPROC_DIR")

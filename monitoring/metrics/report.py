@@ -11,6 +11,7 @@ from typing import Any
 from prometheus_client import CollectorRegistry
 from prometheus_client.metrics_core import Metric
 
+from monitoring.metrics.delivery import delivery_from
 from monitoring.metrics.registry import WINDOW_SLOT_SECONDS
 
 PERCENTILES = (("p50", 0.5), ("p95", 0.95), ("p99", 0.99))
@@ -122,6 +123,7 @@ def _sentry_delivery(families) -> dict[str, Any]:
         dropped[(sample.labels["reason"], sample.labels["category"])] += sample.value
         by_reason[sample.labels["reason"]] += sample.value
     return {
+        **delivery_from(families).as_dict(),
         "send_attempts": {k: int(v) for k, v in sorted(attempts.items())},
         "dropped_by_reason": {k: int(v) for k, v in sorted(by_reason.items())},
         "dropped": [
@@ -132,7 +134,12 @@ def _sentry_delivery(families) -> dict[str, Any]:
 
 
 def _error_rate(errors: float, total: float) -> float:
-    return round(errors / total, 4) if total else 0.0
+    return round(min(errors / total, 1.0), 4) if total else 0.0
+
+
+def _component_rate(server_errors: float, requests: float) -> float | None:
+    """Server errors per request; None for a component that serves no HTTP (jobs, sockets)."""
+    return _error_rate(server_errors, requests) if requests else None
 
 
 def build_report(registry: CollectorRegistry, *, now: float | None = None) -> dict[str, Any]:
@@ -157,10 +164,12 @@ def build_report(registry: CollectorRegistry, *, now: float | None = None) -> di
     total = sum(r["count"] for r in routes.values())
     server_errors = sum(r["server_errors"] for r in routes.values())
 
-    errors_by_component: dict[str, float] = defaultdict(float)
+    # Server errors per component (the figure its error rate is made of, as at the top level)
+    # and client errors beside them; by category, both.
+    errors_by_component: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     errors_by_category: dict[str, float] = defaultdict(float)
     for sample in _samples(families, "toolbox_errors", "_total"):
-        errors_by_component[sample.labels["component"]] += sample.value
+        errors_by_component[sample.labels["component"]][sample.labels["kind"]] += sample.value
         errors_by_category[sample.labels["category"]] += sample.value
 
     queries = sum(s.value for s in _samples(families, "toolbox_db_queries", "_total"))
@@ -199,10 +208,14 @@ def build_report(registry: CollectorRegistry, *, now: float | None = None) -> di
         "errors": {
             "by_component": {
                 component: {
-                    "errors": int(count),
-                    "error_rate": _error_rate(count, component_requests.get(component, 0)),
+                    "errors": int(kinds["server"]),
+                    "client_errors": int(kinds["client"]),
+                    "requests": int(component_requests.get(component, 0)),
+                    "error_rate": _component_rate(
+                        kinds["server"], component_requests.get(component, 0)
+                    ),
                 }
-                for component, count in sorted(errors_by_component.items())
+                for component, kinds in sorted(errors_by_component.items())
             },
             "by_category": {k: int(v) for k, v in sorted(errors_by_category.items())},
         },

@@ -229,8 +229,9 @@ QUERIES = {
     "/api/v1/content?grade_level=99": 422,
     f"/api/v1/roblox/plugin/scripts?after={10**20}": 422,
     "/api/v1/quizzes/not-a-number": 404,
-    f"/api/v1/quizzes/{10**25}": 404,
-    f"/api/v1/terrain/{2**63}/preview.png": 404,
+    f"/api/v1/quizzes/{10**25}": 422,  # an id no column can hold: the client's error
+    f"/api/v1/terrain/{2**63}/preview.png": 422,
+    f"/api/v1/terrain/{2**63 - 1}/preview.png": 404,
     "/api/v1/nowhere": 404,
 }
 
@@ -258,6 +259,9 @@ def test_djangos_own_path__oversized_form_and_bad_host_answer_json(http, guarded
     assert_client_error(http.get("/api/v1/auth/me", headers={"Host": "evil.example"}), 400)
 
 
+INT_TOO_BIG_MESSAGE = "Value error, integers must fit in 64 bits"
+
+
 def test_unstorable_values__422_naming_where_they_are(http, teacher_auth, guarded):
     response = http.post(
         "/api/v1/quizzes/1/attempts",
@@ -271,6 +275,10 @@ def test_unstorable_values__422_naming_where_they_are(http, teacher_auth, guarde
     ]
     response = http.get(f"/api/v1/quizzes?offset={2**63}", headers=teacher_auth)
     assert assert_client_error(response, 422)["detail"][0]["loc"] == ["query", "offset"]
+    response = http.get(f"/api/v1/content/{2**64}", headers=teacher_auth)
+    assert assert_client_error(response, 422)["detail"] == [
+        {"type": "value_error", "loc": ["path", "lesson_id"], "msg": INT_TOO_BIG_MESSAGE}
+    ]
     # A schema's own message comes first where it has one.
     response = http.post(
         "/api/v1/roblox/scripts",

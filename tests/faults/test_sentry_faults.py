@@ -99,6 +99,16 @@ def delivery(target) -> dict:
     return target.metrics()["sentry_delivery"]
 
 
+def assert_reported_degraded(target, state: str, message: str) -> None:
+    """/sentry/status and /health say what /metrics counts: events are not arriving."""
+    status = target.client.get("/sentry/status").json()
+    assert (status["status"], status["delivery"]["state"]) == ("degraded", state), status
+    health = target.client.get("/health")
+    assert health.status_code == 200  # the product still serves
+    check = health.json()["checks"]["sentry_transport"]
+    assert check["status"] == "degraded" and message in check["message"], check
+
+
 def test_sentry_baseline__everything_delivered_nothing_dropped_for_failure(sentry_fleet):
     target = sentry_fleet.targets["baseline"]
     receiver = sentry_fleet.receivers["baseline"]
@@ -111,6 +121,9 @@ def test_sentry_baseline__everything_delivered_nothing_dropped_for_failure(sentr
     assert block["send_attempts"]["accepted"] >= 4 * (ROUNDS + 3)
     assert not set(block["dropped_by_reason"]) & set(DELIVERY_FAILURES), block
     assert len(receiver.events) >= ROUNDS
+    assert block["state"] == "ok"
+    assert target.client.get("/sentry/status").json()["status"] == "active"
+    assert target.client.get("/health").json()["checks"]["sentry_transport"]["status"] == "healthy"
 
 
 def test_sentry_down__events_dropped_as_network_errors_and_counted(sentry_fleet):
@@ -123,6 +136,7 @@ def test_sentry_down__events_dropped_as_network_errors_and_counted(sentry_fleet)
     text = target.prometheus_text()
     assert 'toolbox_sentry_events_dropped_total{category="error",reason="network_error"}' in text
     assert 'toolbox_sentry_send_attempts_total{outcome="network_error"}' in text
+    assert_reported_degraded(target, "failing", "failed in a row")
 
 
 def test_sentry_hanging__queue_bounded_overflow_counted_one_connection_per_attempt(
@@ -160,6 +174,7 @@ def test_sentry_rate_limited__one_request_then_backoff_counted(sentry_fleet):
     assert block["dropped_by_reason"]["ratelimit_backoff"] >= 4 * ROUNDS
     text = target.prometheus_text()
     assert 'reason="ratelimit_backoff"' in text
+    assert_reported_degraded(target, "rate_limited", "rate-limiting")
 
 
 def test_sentry_failing__each_envelope_sent_once_and_counted(sentry_fleet):
@@ -170,6 +185,7 @@ def test_sentry_failing__each_envelope_sent_once_and_counted(sentry_fleet):
     assert block["send_attempts"] == {"rejected": receiver.requests}
     assert receiver.requests >= 4 * ROUNDS  # every envelope tried: nothing queued up...
     assert block["dropped_by_reason"]["network_error"] >= 4 * ROUNDS  # ...once, then dropped
+    assert_reported_degraded(target, "failing", "failed in a row")
 
 
 def test_sentry_hanging__worker_restart_takes_under_a_second(sentry_fleet):
