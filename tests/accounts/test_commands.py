@@ -18,15 +18,15 @@ def test_create_user__creates_each_role(capsys):
 
 
 def test_create_user__refuses_duplicates():
-    call_command("create_user", "dup", "--password", "x")
+    call_command("create_user", "dup", "--password", "pw-123456!")
     with pytest.raises(CommandError, match="already exists"):
-        call_command("create_user", "dup", "--password", "x")
+        call_command("create_user", "dup", "--password", "pw-123456!")
 
 
 def test_seed_demo_users__creates_once_and_prints_credentials(capsys):
     call_command("seed_demo_users")
     out = capsys.readouterr().out
-    assert "username=demo-teacher password=demo-teacher-password" in out
+    assert "username=demo-teacher password=teacher-maple-kite-42" in out
     assert set(User.objects.values_list("role", flat=True)) == {"admin", "teacher", "student"}
     call_command("seed_demo_users")
     assert "no demo users created" in capsys.readouterr().out

@@ -136,7 +136,7 @@ def test_session__a_logout_closes_the_sockets_of_that_token(teacher, quick_reche
         await drain(ws)
         await drain(other)
         claims = tokens.decode(access, tokens.ACCESS)
-        await database_sync_to_async(account_services.token_revoke)(claims=claims)
+        await database_sync_to_async(account_services.token_family_revoke)(family_id=claims["fam"])
         assert await close_reason(ws) == (protocol.UNAUTHENTICATED, "Access token revoked")
         await send(other, {"type": "ping"})
         assert await receive(other) == {"type": "pong"}
