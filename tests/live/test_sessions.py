@@ -211,3 +211,19 @@ def test_session__a_failing_check_keeps_the_socket_and_sends_no_event(
     assert len(checks) >= 2
     sentry_sdk.flush(2)
     assert sentry_receiver.events == []
+
+
+def test_session__a_password_change_disconnects_the_users_sockets(teacher, quick_rechecks):
+    job = job_of(teacher)
+
+    async def scenario():
+        ws = await opened(f"/ws/jobs/{job.pk}/", teacher)
+
+        def change_password():
+            teacher.set_password("a-new-password-for-ms-frizzle")
+            teacher.save()
+
+        await database_sync_to_async(change_password)()
+        assert await close_reason(ws) == (protocol.UNAUTHENTICATED, "Access token revoked")
+
+    run(scenario)
