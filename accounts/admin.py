@@ -46,7 +46,9 @@ class TokenFamilyAdmin(admin.ModelAdmin):
     """Login sessions; revoking one (setting revoked_at) ends all of its tokens."""
 
     list_display = ("id", "user", "created_at", "expires_at", "revoked_at")
-    readonly_fields = ("id", "user", "refresh_jti", "password_fingerprint", "created_at")
+    # Token ids and the password fingerprint stay out of the page: no use to a person.
+    fields = ("id", "user", "created_at", "expires_at", "revoked_at")
+    readonly_fields = ("id", "user", "created_at")
     list_select_related = ("user",)
 
 

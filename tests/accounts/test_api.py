@@ -186,3 +186,15 @@ def test_me__admin_session_works(client):
     assert response.status_code == 200
     assert response.json()["role"] == "admin"
     assert response.json()["permissions"]  # a superuser holds every permission
+
+
+def test_admin__lists_login_sessions_without_token_material(client):
+    admin = make_user(Role.ADMIN)
+    login(client, make_user())
+    family = TokenFamily.objects.get(user__role=Role.TEACHER)
+    client.force_login(admin)
+    assert client.get("/admin/accounts/tokenfamily/").status_code == 200
+    page = client.get(f"/admin/accounts/tokenfamily/{family.pk}/change/")
+    assert page.status_code == 200
+    assert family.refresh_jti not in page.content.decode()
+    assert family.password_fingerprint not in page.content.decode()
