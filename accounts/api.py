@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Router, Status
-from ninja.errors import HttpError
+from ninja import Router
+from ninja.errors import HttpError, Throttled
 
 from accounts import services, tokens
 from accounts.auth import JWTAuth, api_auth
@@ -29,7 +29,7 @@ def _tokens_out(response: HttpResponse, pair: tokens.TokenPair) -> dict[str, obj
         "account exists."
     ),
 )
-def login(request: HttpRequest, response: HttpResponse, payload: LoginIn) -> object:
+def login(request: HttpRequest, response: HttpResponse, payload: LoginIn) -> dict[str, object]:
     try:
         pair = services.auth_login(
             request=request, username=payload.username, password=payload.password
@@ -37,8 +37,10 @@ def login(request: HttpRequest, response: HttpResponse, payload: LoginIn) -> obj
     except services.AuthenticationFailed as exc:
         raise HttpError(401, str(exc)) from None
     except services.LoginThrottled as exc:
-        response["Retry-After"] = str(exc.retry_after)
-        return Status(429, {"detail": str(exc)})
+        # Ninja's Throttled: toolbox.api answers 429 with Retry-After and counts the client error.
+        throttled = Throttled(wait=exc.retry_after)
+        throttled.message = str(exc)
+        raise throttled from None
     user = request.user
     return {
         **_tokens_out(response, pair),
