@@ -1,8 +1,30 @@
-from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+import math
 
-from accounts.models import Classroom, RevokedToken, Role, User
+from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
+
+from accounts.models import Classroom, Role, TokenFamily, User
 from accounts.services import classroom_join_code_rotate
+
+
+class ThrottledAdminAuthenticationForm(AdminAuthenticationForm):
+    """The admin's login form, saying so when the login is locked (accounts.throttling applies
+    the same per-account and per-client limits as to the API's login)."""
+
+    def get_invalid_login_error(self) -> ValidationError:
+        wait = getattr(self.request, "login_retry_after", None)
+        if wait:
+            return ValidationError(
+                "Too many failed logins. Try again in %(minutes)d minute(s).",
+                code="throttled",
+                params={"minutes": math.ceil(wait / 60)},
+            )
+        return super().get_invalid_login_error()
+
+
+admin.site.login_form = ThrottledAdminAuthenticationForm
 
 
 @admin.register(User)
@@ -20,10 +42,15 @@ class UserAdmin(DjangoUserAdmin):
     )
 
 
-@admin.register(RevokedToken)
-class RevokedTokenAdmin(admin.ModelAdmin):
-    list_display = ("jti", "revoked_at", "expires_at")
-    readonly_fields = ("jti", "revoked_at", "expires_at")
+@admin.register(TokenFamily)
+class TokenFamilyAdmin(admin.ModelAdmin):
+    """Login sessions; revoking one (setting revoked_at) ends all of its tokens."""
+
+    list_display = ("id", "user", "created_at", "expires_at", "revoked_at")
+    # Token ids and the password fingerprint stay out of the page: no use to a person.
+    fields = ("id", "user", "created_at", "expires_at", "revoked_at")
+    readonly_fields = ("id", "user", "created_at")
+    list_select_related = ("user",)
 
 
 @admin.register(Classroom)

@@ -6,6 +6,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
+        from accounts import throttling  # noqa: F401  (connects the login-failure receivers)
         from monitoring.errors import AUTHENTICATION, register_component
 
         register_component("/api/v1/auth/", "accounts", AUTHENTICATION)

@@ -8,7 +8,8 @@ from ninja.security import HttpBearer
 from ninja.security import SessionAuth as NinjaSessionAuth
 
 from accounts import tokens
-from accounts.models import RevokedToken, User
+from accounts.models import User
+from accounts.selectors import token_session_user
 from accounts.services import user_mark_active
 from monitoring.context import add_breadcrumb, bind_user
 
@@ -41,11 +42,11 @@ class JWTAuth(HttpBearer):
                 data={"reason": str(exc)},
             )  # fmt: skip
             raise HttpError(401, f"Invalid access token: {exc}") from None
-        if RevokedToken.objects.filter(jti=claims["jti"]).exists():
-            raise HttpError(401, "Invalid access token: token revoked")
-        user = User.objects.filter(pk=claims["sub"], is_active=True).first()
+        # One query: the token's login session, joined to its user (logout, reuse of a refresh
+        # token, a password change and deactivation all end the session).
+        user = token_session_user(claims=claims)
         if user is None:
-            raise HttpError(401, "Invalid access token: user inactive")
+            raise HttpError(401, "Invalid access token: token revoked")
         request.user = user
         request.token_claims = claims
         user_mark_active(user=user)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import secrets
+import uuid
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -31,16 +32,39 @@ class User(AbstractUser):
     def permission_names(self) -> list[str]:
         return sorted(self.get_all_permissions())
 
+    def save(self, *args, **kwargs) -> None:
+        """A deactivated user's sessions end for good: reactivating the account later must not
+        bring back tokens issued before (every path saves: admin, API, shell)."""
+        super().save(*args, **kwargs)
+        if not self.is_active:
+            TokenFamily.objects.filter(user=self, revoked_at__isnull=True).update(
+                revoked_at=timezone.now()
+            )
 
-class RevokedToken(models.Model):
-    """A JWT id that must no longer be accepted (logout, refresh rotation)."""
 
-    jti = models.CharField(max_length=64, unique=True)
+class TokenFamily(models.Model):
+    """One login session: every access and refresh token derived from one login carries its id.
+
+    Revoking the row ends the whole session at once (logout, a reused refresh token). Only the
+    refresh token named by ``refresh_jti`` may be exchanged: rotation swaps it with a single
+    conditional UPDATE, so of concurrent refreshes with one token exactly one wins. A session
+    also ends when the user's password changes: ``password_fingerprint`` is the user's
+    password-derived session hash at login (what Django uses to end admin sessions).
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="token_families")
+    refresh_jti = models.CharField(max_length=64)
+    password_fingerprint = models.CharField(max_length=128)
+    created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(db_index=True)
-    revoked_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "token families"
 
     def __str__(self) -> str:
-        return self.jti
+        return str(self.id)
 
 
 #: Join codes are read aloud and copied from a board by children: no 0/O, 1/I/L look-alikes.

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 
-from accounts.models import Classroom, Role, User
+from accounts.models import Classroom, Role, TokenFamily, User
 
 
 def classroom_list(*, user: User) -> QuerySet[Classroom]:
@@ -64,3 +68,34 @@ def published_visible(queryset: QuerySet, *, user: User) -> QuerySet:
         taught_ids = taught.values(f"{model._meta.model_name}_id")
         return queryset.filter(Q(owner=user) | Q(pk__in=taught_ids))
     return queryset.filter(pk__in=published_given_to(model, user=user))
+
+
+def token_session_user(*, claims: dict) -> User | None:
+    """The active user whose login session (token family) issued a token with these claims, or
+    None when the session has ended: logged out, revoked after a refresh token was reused,
+    expired, the user deactivated, or the password changed since the login.
+
+    One indexed query (the session by primary key, joined to its user): every authenticated
+    request and every socket session re-check pays it.
+    """
+    try:
+        family_id = uuid.UUID(claims["fam"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    family = (
+        TokenFamily.objects.select_related("user")
+        .filter(
+            pk=family_id,
+            user_id=claims["sub"],
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+            user__is_active=True,
+        )
+        .first()
+    )
+    if family is None:
+        return None
+    user = family.user
+    if not constant_time_compare(family.password_fingerprint, user.get_session_auth_hash()):
+        return None
+    return user

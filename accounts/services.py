@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import logging
+import uuid
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth import authenticate, user_logged_in, user_logged_out
+from django.contrib.auth import authenticate, password_validation, user_logged_in, user_logged_out
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from redis import RedisError
 
 from accounts import tokens
-from accounts.models import Classroom, RevokedToken, Role, User, join_code_expiry, join_code_new
-from accounts.throttling import login_failure_throttle
+from accounts.models import Classroom, Role, TokenFamily, User, join_code_expiry, join_code_new
+from accounts.selectors import token_session_user
 from live import broadcasting
 from monitoring.context import add_breadcrumb
 
@@ -28,57 +30,113 @@ class AuthenticationFailed(Exception):
     pass
 
 
+class LoginThrottled(Exception):
+    """Too many failed logins for this account or from this client address."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__("Too many failed logins. Try again later.")
+        self.retry_after = retry_after
+
+
+def token_session_start(*, user: User) -> tokens.TokenPair:
+    """Open a login session (a token family) for a user and issue its first token pair."""
+    family_id = uuid.uuid4()
+    pair = tokens.encode_pair(
+        user.pk, user.role, family_id=family_id.hex, refresh_jti=tokens.new_jti()
+    )
+    TokenFamily.objects.create(
+        id=family_id,
+        user=user,
+        refresh_jti=pair.refresh_jti,
+        password_fingerprint=user.get_session_auth_hash(),
+        expires_at=pair.refresh_expires_at,
+    )
+    return pair
+
+
 def auth_login(*, request: HttpRequest, username: str, password: str) -> tokens.TokenPair:
-    """Check credentials and issue a token pair. Failures are counted for throttling."""
+    """Check credentials and open a session. Failures are counted and throttled by
+    ``accounts.throttling`` (an authentication backend and signal receivers), exactly as for
+    the admin's login form."""
     # authenticate() sends user_login_failed itself (credentials cleansed) on failure.
     user = authenticate(request, username=username, password=password)
     if user is None:
-        login_failure_throttle.record_failure(request)
+        retry_after = getattr(request, "login_retry_after", None)
+        if retry_after:
+            raise LoginThrottled(retry_after)
         raise AuthenticationFailed("Invalid username or password")
-    login_failure_throttle.reset(request)
     request.user = user
     user_logged_in.send(sender=type(user), request=request, user=user)
     user_mark_active(user=user)
-    return tokens.issue_pair(user.pk, user.role)
+    return token_session_start(user=user)
 
 
-def token_revoke(*, claims: dict) -> None:
-    try:
-        RevokedToken.objects.get_or_create(
-            jti=claims["jti"], defaults={"expires_at": tokens.expiry(claims)}
-        )
-    except IntegrityError:  # revoked concurrently: the outcome is the same
-        pass
+def token_family_revoke(*, family_id: str | uuid.UUID) -> None:
+    """End a login session: every access and refresh token it issued stops working."""
+    TokenFamily.objects.filter(pk=family_id, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
 
 
 def auth_refresh(*, refresh_token: str) -> tokens.TokenPair:
-    """Exchange a refresh token for a new pair; the old refresh token stops working."""
+    """Exchange a refresh token for a new pair; the old refresh token stops working.
+
+    Rotation is one conditional UPDATE (compare-and-swap of the session's current refresh token
+    id), so of any number of concurrent refreshes with one token exactly one wins. A refresh
+    token that is no longer current was stolen or replayed: the whole session is revoked, its
+    newest tokens included, and the owner must log in again.
+    """
     claims = tokens.decode(refresh_token, tokens.REFRESH)
-    if RevokedToken.objects.filter(jti=claims["jti"]).exists():
-        raise tokens.InvalidToken("token revoked")
-    user = User.objects.filter(pk=claims["sub"], is_active=True).first()
+    user = token_session_user(claims=claims)
     if user is None:
-        raise tokens.InvalidToken("user inactive")
-    token_revoke(claims=claims)
-    return tokens.issue_pair(user.pk, user.role)
+        raise tokens.InvalidToken("token revoked")
+    pair = tokens.encode_pair(
+        user.pk, user.role, family_id=claims["fam"], refresh_jti=tokens.new_jti()
+    )
+    rotated = TokenFamily.objects.filter(
+        pk=claims["fam"], refresh_jti=claims["jti"], revoked_at__isnull=True
+    ).update(refresh_jti=pair.refresh_jti, expires_at=pair.refresh_expires_at)
+    if not rotated:
+        token_family_revoke(family_id=claims["fam"])
+        raise tokens.InvalidToken("token revoked")
+    return pair
 
 
 def auth_logout(
     *, request: HttpRequest, user: User, access_claims: dict, refresh_token: str | None
 ) -> None:
-    token_revoke(claims=access_claims)
+    """End the session of the access token used, whatever the body says; a refresh token of
+    another session of the same user, when given, ends that one too."""
+    token_family_revoke(family_id=access_claims["fam"])
     if refresh_token:
         try:
             refresh_claims = tokens.decode(refresh_token, tokens.REFRESH)
         except tokens.InvalidToken:
             refresh_claims = None
         if refresh_claims and refresh_claims["sub"] == access_claims["sub"]:
-            token_revoke(claims=refresh_claims)
+            token_family_revoke(family_id=refresh_claims["fam"])
     user_logged_out.send(sender=type(user), request=request, user=user)
 
 
+class PasswordRejected(ValueError):
+    """The password fails the configured validators (AUTH_PASSWORD_VALIDATORS)."""
+
+    def __init__(self, messages: list[str]) -> None:
+        super().__init__(" ".join(messages))
+        self.messages = messages
+
+
+def _password_validate(*, password: str, user: User) -> None:
+    try:
+        password_validation.validate_password(password, user=user)
+    except ValidationError as exc:
+        raise PasswordRejected(list(exc.messages)) from None
+
+
 def user_create(*, username: str, password: str, role: str = Role.STUDENT, email: str = "") -> User:
+    """Create a user; the password must pass the validators (raises :class:`PasswordRejected`)."""
     is_admin = role == Role.ADMIN
+    _password_validate(password=password, user=User(username=username, email=email, role=role))
     return User.objects.create_user(
         username=username,
         password=password,

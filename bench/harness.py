@@ -136,7 +136,7 @@ def prepare_database(work: Path, database_url: str | None) -> str:
         "from accounts.models import User\n"
         "from accounts.services import user_create\n"
         "User.objects.filter(username='bench-teacher').delete()\n"
-        "user_create(username='bench-teacher', password='bench-teacher-password', role='teacher')",
+        "user_create(username='bench-teacher', password='bench-maple-kite-42', role='teacher')",
     )
     return url
 
@@ -146,7 +146,7 @@ def access_token(base_url: str) -> str:
 
     response = httpx.post(
         f"{base_url}/api/v1/auth/login",
-        json={"username": "bench-teacher", "password": "bench-teacher-password"},
+        json={"username": "bench-teacher", "password": "bench-maple-kite-42"},
         timeout=10,
     )
     response.raise_for_status()

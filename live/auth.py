@@ -23,7 +23,8 @@ from channels.db import database_sync_to_async
 from ninja.errors import HttpError
 
 from accounts.auth import JWTAuth
-from accounts.models import RevokedToken, User
+from accounts.models import User
+from accounts.selectors import token_session_user
 from live.protocol import BEARER_PREFIX
 from monitoring.context import send_pii, user_context
 
@@ -33,11 +34,11 @@ PROTOCOL_HEADER = b"sec-websocket-protocol"
 @dataclass(frozen=True)
 class Identity:
     """Who a token belongs to, with the Sentry user context computed where queries are allowed,
-    and the token's id and expiry (an open socket's session ends with its token)."""
+    and the token's claims and expiry (an open socket's session ends with its token)."""
 
     user: User
     sentry_user: dict[str, Any]
-    jti: str
+    claims: dict[str, Any]
     expires_at: float  # seconds since the epoch
 
 
@@ -86,7 +87,7 @@ def identify(token: str) -> Identity:
     return Identity(
         user=user,
         sentry_user=user_context(user, pii=send_pii()),
-        jti=claims["jti"],
+        claims=claims,
         expires_at=float(claims["exp"]),
     )
 
@@ -99,10 +100,12 @@ def session_ended(identity: Identity) -> str | None:
     or None while it is not: the API would now refuse the same token."""
     if time.time() >= identity.expires_at:
         return "Access token expired"
-    if RevokedToken.objects.filter(jti=identity.jti).exists():
+    # The API's own check (one query): logout, a reused refresh token, a password change or
+    # deactivation all end the login session the token belongs to.
+    if token_session_user(claims=identity.claims) is None:
+        if not User.objects.filter(pk=identity.user.pk, is_active=True).exists():
+            return "User inactive"  # only on the way out: the common case stays one query
         return "Access token revoked"
-    if not User.objects.filter(pk=identity.user.pk, is_active=True).exists():
-        return "User inactive"
     return None
 
 

@@ -125,8 +125,12 @@ with exit_on_config_error():
 
     JWT_ACCESS_TTL = env_int(os.environ, "JWT_ACCESS_TTL_SECONDS", 15 * 60, minimum=30)
     JWT_REFRESH_TTL = env_int(os.environ, "JWT_REFRESH_TTL_SECONDS", 7 * 24 * 3600, minimum=60)
+    # Failed logins (accounts.throttling): per account, a lockout that doubles per repeat up to
+    # a cap; per client address, a much higher ceiling (a school behind one address).
     LOGIN_FAILURE_LIMIT = env_int(os.environ, "LOGIN_FAILURE_LIMIT", 5, minimum=1)
     LOGIN_FAILURE_WINDOW = env_int(os.environ, "LOGIN_FAILURE_WINDOW_SECONDS", 300, minimum=1)
+    LOGIN_LOCKOUT_MAX = env_int(os.environ, "LOGIN_LOCKOUT_MAX_SECONDS", 3600, minimum=1)
+    LOGIN_CLIENT_FAILURE_LIMIT = env_int(os.environ, "LOGIN_CLIENT_FAILURE_LIMIT", 100, minimum=1)
 
     # Per-user limits on the endpoints that cost CPU or LLM money (accounts.ratelimit): a fixed
     # window per user and scope, counted in the shared cache; over it, 429 with Retry-After.
@@ -174,6 +178,10 @@ INSTALLED_APPS = [
 ]
 
 AUTH_USER_MODEL = "accounts.User"
+
+# Django's model backend behind the failed-login lockout, for the API's login and the admin's
+# alike (accounts.throttling).
+AUTHENTICATION_BACKENDS = ["accounts.throttling.LoginLockoutBackend"]
 
 MIDDLEWARE = [
     "monitoring.middleware.RequestContextMiddleware",

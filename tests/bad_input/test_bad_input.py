@@ -17,7 +17,7 @@ import pytest
 import sentry_sdk
 
 from accounts import tokens
-from accounts.models import Classroom, RevokedToken, User
+from accounts.models import Classroom, TokenFamily, User
 from lessons.models import Lesson
 from quizzes.models import Quiz, QuizAttempt
 from roblox.models import RobloxScript
@@ -27,7 +27,7 @@ from tests.sentry_receiver import SentryReceiver
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-MODELS = (User, Classroom, Lesson, Quiz, QuizAttempt, Terrain, RobloxScript, RevokedToken)
+MODELS = (User, Classroom, Lesson, Quiz, QuizAttempt, Terrain, RobloxScript, TokenFamily)
 TOO_BIG = 2_621_440 + 1  # DATA_UPLOAD_MAX_MEMORY_SIZE + 1
 QUIZ = {"subject": "mathematics", "grade_level": 5, "question_count": 5}
 JSON_TYPE = {"Content-Type": "application/json"}

@@ -31,7 +31,7 @@ def postgres_settings() -> dict:
     return LOCAL_POSTGRES
 
 
-TEACHER, TEACHER_PASSWORD = "fault-teacher", "fault-teacher-password-1"
+TEACHER, TEACHER_PASSWORD = "fault-teacher", "fault-maple-kite-42"
 
 
 def postgres_available() -> bool:

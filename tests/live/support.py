@@ -6,10 +6,12 @@ import json
 import os
 import uuid
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.testing import WebsocketCommunicator
+from django.db import connection
 
 from accounts import tokens
 from accounts.models import User
@@ -29,7 +31,18 @@ def run(scenario: Callable[[], Awaitable[Any]]) -> Any:
 
 
 def access_token(user: User) -> str:
-    return tokens.issue_pair(user.pk, user.role).access
+    """A new login session's access token. Opening a session writes its row, and scenarios
+    call this from the event loop, where Django refuses queries: it runs on a thread of its
+    own (the tests' databases are transactional, so the row is visible to the app)."""
+
+    def issue() -> str:
+        try:
+            return tokens.issue_pair(user.pk, user.role).access
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(issue).result()
 
 
 def bearer_protocols(user: User) -> list[str]:

@@ -136,7 +136,7 @@ def test_session__a_logout_closes_the_sockets_of_that_token(teacher, quick_reche
         await drain(ws)
         await drain(other)
         claims = tokens.decode(access, tokens.ACCESS)
-        await database_sync_to_async(account_services.token_revoke)(claims=claims)
+        await database_sync_to_async(account_services.token_family_revoke)(family_id=claims["fam"])
         assert await close_reason(ws) == (protocol.UNAUTHENTICATED, "Access token revoked")
         await send(other, {"type": "ping"})
         assert await receive(other) == {"type": "pong"}
@@ -232,3 +232,19 @@ def test_session__a_failing_check_keeps_the_socket_and_sends_no_event(
     assert len(checks) >= 2
     sentry_sdk.flush(2)
     assert sentry_receiver.events == []
+
+
+def test_session__a_password_change_disconnects_the_users_sockets(teacher, quick_rechecks):
+    job = job_of(teacher)
+
+    async def scenario():
+        ws = await opened(f"/ws/jobs/{job.pk}/", teacher)
+
+        def change_password():
+            teacher.set_password("a-new-password-for-ms-frizzle")
+            teacher.save()
+
+        await database_sync_to_async(change_password)()
+        assert await close_reason(ws) == (protocol.UNAUTHENTICATED, "Access token revoked")
+
+    run(scenario)

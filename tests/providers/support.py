@@ -80,10 +80,18 @@ class Api:
     def __init__(self, client: Any, user: User | None = None) -> None:
         self.client = client
         self.user = user
-        self.headers = {}
-        if user is not None:
-            access = tokens.issue_pair(user.pk, user.role).access
-            self.headers = {"Authorization": f"Bearer {access}"}
+        self._headers: dict[str, str] | None = None
+
+    @property
+    def headers(self) -> dict[str, str]:
+        # Issued on first use: opening a login session writes a row, and an Api is often built
+        # on an event loop but used through database_sync_to_async.
+        if self._headers is None:
+            self._headers = {}
+            if self.user is not None:
+                access = tokens.issue_pair(self.user.pk, self.user.role).access
+                self._headers = {"Authorization": f"Bearer {access}"}
+        return self._headers
 
     def get(self, path: str, **params: Any) -> Any:
         return self.client.get(path, params, headers=self.headers)

@@ -3,7 +3,7 @@ import getpass
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Role, User
-from accounts.services import user_create
+from accounts.services import PasswordRejected, user_create
 
 
 class Command(BaseCommand):
@@ -24,7 +24,10 @@ class Command(BaseCommand):
             password = getpass.getpass("Password: ")
         if not password:
             raise CommandError("A password is required")
-        user = user_create(username=username, password=password, role=role, email=email)
+        try:
+            user = user_create(username=username, password=password, role=role, email=email)
+        except PasswordRejected as exc:
+            raise CommandError(f"Password rejected: {exc}") from None
         self.stdout.write(
             self.style.SUCCESS(f"Created {user.role} {user.username!r} (id {user.pk})")
         )

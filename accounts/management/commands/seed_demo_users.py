@@ -5,9 +5,9 @@ from accounts.models import Role, User
 from accounts.services import classroom_create, classroom_student_enrol, user_create
 
 DEMO_USERS = (
-    ("demo-admin", "demo-admin-password", Role.ADMIN),
-    ("demo-teacher", "demo-teacher-password", Role.TEACHER),
-    ("demo-student", "demo-student-password", Role.STUDENT),
+    ("demo-admin", "admin-maple-kite-42", Role.ADMIN),
+    ("demo-teacher", "teacher-maple-kite-42", Role.TEACHER),
+    ("demo-student", "student-maple-kite-42", Role.STUDENT),
 )
 
 
