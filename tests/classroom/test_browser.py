@@ -174,7 +174,7 @@ def test_classroom__teacher_and_student_in_real_browsers(stack, browser):
     # --- published: the student's page shows it without reloading ----------------------------
     teacher.get_by_label("Class").select_option(label="Class 5B")
     teacher.get_by_role("button", name="Publish").click()
-    quiz_url = teacher.url
+    assert "Published to the class" in teacher.locator(".messages").inner_text()
     quiz_link = student.locator("#published a", has_text="quiz")
     quiz_link.wait_for(timeout=WAIT_MS)
     assert_not_reloaded(student)
