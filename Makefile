@@ -9,7 +9,7 @@ PIP := $(PY) -m pip install --quiet --disable-pip-version-check
 STAMP := $(VENV)/.installed-runtime
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run worker test lint format migrate install install-dev clean
+.PHONY: run worker test lint format migrate install install-dev clean vendor vendor-htmx
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -50,3 +50,20 @@ format: $(DEV_STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+# Third-party browser code, vendored (committed) so that `make run` needs nothing but Python:
+# `make vendor` refetches each pinned package from npm and copies its built file and licence.
+HTMX_VERSION := 2.0.11
+HTMX_DIR := classroom/static/vendor/htmx
+
+vendor: vendor-htmx
+
+vendor-htmx:
+	tmp=$$(mktemp -d) && \
+	npm pack --silent --pack-destination $$tmp htmx.org@$(HTMX_VERSION) >/dev/null && \
+	tar -xzf $$tmp/htmx.org-$(HTMX_VERSION).tgz -C $$tmp && \
+	mkdir -p $(HTMX_DIR) && \
+	cp $$tmp/package/dist/htmx.min.js $(HTMX_DIR)/htmx.min.js && \
+	cp $$tmp/package/LICENSE $(HTMX_DIR)/LICENSE && \
+	echo "htmx.org $(HTMX_VERSION) from npm (make vendor-htmx)" > $(HTMX_DIR)/VERSION && \
+	rm -rf $$tmp

@@ -175,6 +175,8 @@ INSTALLED_APPS = [
     "roblox",
     "jobs",
     "live",
+    "django_htmx",
+    "classroom",
 ]
 
 AUTH_USER_MODEL = "accounts.User"
@@ -187,6 +189,9 @@ MIDDLEWARE = [
     "monitoring.middleware.RequestContextMiddleware",
     "toolbox.exceptions.MethodNotAllowedMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files (the classroom's CSS/JS, the admin's) from the app itself: `make run` and a
+    # bare gunicorn need no web server in front (whitenoise; cached, compressed where stored).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -194,6 +199,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
 ]
 
 ROOT_URLCONF = "toolbox.urls"
@@ -229,6 +235,14 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
+# Served straight from the apps' static folders: no collectstatic step before `make run`.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+# The classroom's pages (classroom/) sign in with a Django session; the API keeps its tokens.
+LOGIN_URL = "classroom:login"
+LOGIN_REDIRECT_URL = "classroom:home"
+LOGOUT_REDIRECT_URL = "classroom:login"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Shared across workers and instances when Redis is configured (login throttling, settings cache).

@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from toolbox.api import api
 
@@ -10,5 +10,6 @@ handler500 = "toolbox.exceptions.server_error"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("classroom/", include("classroom.urls")),
     path("", api.urls),
 ]
