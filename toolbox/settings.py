@@ -140,8 +140,21 @@ with exit_on_config_error():
         "quiz_generate": env_rate_limit(os.environ, "QUIZ_GENERATE_RATE_LIMIT", "60/hour"),
         "terrain_generate": env_rate_limit(os.environ, "TERRAIN_GENERATE_RATE_LIMIT", "30/hour"),
         "script_compile": env_rate_limit(os.environ, "SCRIPT_COMPILE_RATE_LIMIT", "60/minute"),
+        # "Report a problem" (feedback.services.feedback_submit).
+        "feedback": env_rate_limit(os.environ, "FEEDBACK_RATE_LIMIT", "10/hour"),
     }
     RATE_LIMIT_ADMIN_MULTIPLIER = env_int(os.environ, "RATE_LIMIT_ADMIN_MULTIPLIER", 10, minimum=1)
+
+    # The Sentry tunnel (monitoring.browser): browser envelopes our pages post, anonymous ones
+    # included (errors on the sign-in page matter). Limited per client address (a whole school
+    # may share one) and per signed-in user; a body over SENTRY_TUNNEL_MAX_BYTES answers 413.
+    SENTRY_TUNNEL_MAX_BYTES = env_int(os.environ, "SENTRY_TUNNEL_MAX_BYTES", 262_144, minimum=1024)
+    SENTRY_TUNNEL_CLIENT_RATE_LIMIT = env_rate_limit(
+        os.environ, "SENTRY_TUNNEL_CLIENT_RATE_LIMIT", "300/minute"
+    )
+    SENTRY_TUNNEL_USER_RATE_LIMIT = env_rate_limit(
+        os.environ, "SENTRY_TUNNEL_USER_RATE_LIMIT", "60/minute"
+    )
 
     # Which X-Forwarded-For hop to believe (monitoring.network): by default none, the socket
     # peer is the client. Set one of these when the app runs behind proxies.
@@ -177,6 +190,7 @@ INSTALLED_APPS = [
     "live",
     "django_htmx",
     "classroom",
+    "feedback",
 ]
 
 AUTH_USER_MODEL = "accounts.User"
@@ -309,7 +323,11 @@ CONTENT_SECURITY_POLICY = {
         "style-src": ["'self'", "'unsafe-inline'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
+        # The browser SDK posts to our own tunnel (same origin), never to Sentry.
         "connect-src": ["'self'"],
+        # Session replay (teachers only) compresses recordings in a worker it starts from a
+        # blob: URL; scripts themselves still come only from 'self'.
+        "worker-src": ["'self'", "blob:"],
         "object-src": ["'none'"],
         "base-uri": ["'none'"],
         "form-action": ["'self'"],
