@@ -4,32 +4,19 @@ from datetime import datetime
 from typing import Annotated
 
 from ninja import Schema
-from pydantic import Field, StringConstraints, field_validator
+from pydantic import Field, StringConstraints
 
 from lessons.generation import MAX_OBJECTIVE_LENGTH, MAX_OBJECTIVES
 from lessons.models import Complexity, ContentType
-from providers.base import (
-    MAX_SEED,
-    MAX_SUBJECT_LENGTH,
-    FallbackReason,
-    GradeLevel,
-    ProviderName,
-    subject_normalize,
-)
+from providers.base import MAX_SEED, FallbackReason, GradeLevel, LessonSubject, ProviderName
 
-Subject = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_SUBJECT_LENGTH)
-]
 Objective = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_OBJECTIVE_LENGTH)
 ]
 
 
 class LessonIn(Schema):
-    subject: Subject = Field(
-        description="mathematics, science, history, geography, english, computer_science "
-        "(aliases such as 'Maths' are accepted) or any other subject"
-    )
+    subject: LessonSubject
     grade_level: GradeLevel
     learning_objectives: list[Objective] = Field(min_length=1, max_length=MAX_OBJECTIVES)
     content_type: ContentType = ContentType.LESSON
@@ -37,11 +24,6 @@ class LessonIn(Schema):
     seed: int | None = Field(
         default=None, ge=0, le=MAX_SEED, description="Same request and seed: same offline lesson"
     )
-
-    @field_validator("subject")
-    @classmethod
-    def _canonical_subject(cls, value: str) -> str:
-        return subject_normalize(value)
 
 
 class LessonPublishIn(Schema):

@@ -171,6 +171,7 @@ INSTALLED_APPS = [
     "roblox",
     "jobs",
     "live",
+    "catalog",
 ]
 
 AUTH_USER_MODEL = "accounts.User"
