@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Annotated
 
 from ninja import Schema
-from pydantic import Field, StringConstraints
+from pydantic import BaseModel, Field, StringConstraints, TypeAdapter
 
 from lessons.generation import MAX_OBJECTIVE_LENGTH, MAX_OBJECTIVES
 from lessons.models import Complexity, ContentType
@@ -103,3 +103,19 @@ class LessonForStudentOut(Schema):
     assessment: list[AssessmentQuestionOut]
     estimated_duration_minutes: int
     created_at: datetime
+
+
+class StoredLessonContent(BaseModel):
+    """``Lesson.content`` as every reader relies on it; a missing part reads as empty, as it
+    always has, but a part of the wrong shape makes the lesson unreadable (``toolbox.stored``)."""
+
+    summary: str = ""
+    sections: list[SectionOut] = []
+    vocabulary: list[VocabularyTermOut] = []
+    activities: list[ActivityOut] = []
+    assessment: list[AssessmentItemOut] = []
+    estimated_duration_minutes: int = 0
+
+
+STORED_LESSON_CONTENT = TypeAdapter(StoredLessonContent)
+STORED_OBJECTIVES = TypeAdapter(list[str])

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from ninja import Schema
-from pydantic import Field, StrictInt
+from pydantic import BaseModel, Field, StrictInt, TypeAdapter, model_validator
 
 from providers.base import MAX_SEED, FallbackReason, GradeLevel, ProviderName, QuizSubject
 from quizzes.generation import MAX_QUESTIONS, MIN_QUESTIONS
@@ -90,3 +90,24 @@ class AttemptOut(Schema):
     percentage: float
     results: list[QuestionResultOut]
     created_at: datetime
+
+
+class StoredQuestion(BaseModel):
+    """A question as ``Quiz.questions`` must hold it for every reader (the API, grading, live
+    sessions): what a reader cannot rely on makes the quiz unreadable (``toolbox.stored``)."""
+
+    prompt: str
+    options: list[str] = Field(min_length=2)
+    correct_index: StrictInt
+    answer: str
+    explanation: str
+    topic: str
+
+    @model_validator(mode="after")
+    def _correct_index_names_an_option(self) -> StoredQuestion:
+        if not 0 <= self.correct_index < len(self.options):
+            raise ValueError("correct_index does not name an option")
+        return self
+
+
+STORED_QUESTIONS = TypeAdapter(list[StoredQuestion])
