@@ -5,6 +5,7 @@ startup with one line naming the variable (see ``monitoring.conf``).
 """
 
 import os
+import warnings
 from pathlib import Path
 
 import environ
@@ -172,6 +173,7 @@ INSTALLED_APPS = [
     "jobs",
     "live",
     "catalog",
+    "home",
 ]
 
 AUTH_USER_MODEL = "accounts.User"
@@ -180,6 +182,9 @@ MIDDLEWARE = [
     "monitoring.middleware.RequestContextMiddleware",
     "toolbox.exceptions.MethodNotAllowedMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files (admin, API docs, landing page) from the app server itself: nothing else serves
+    # /static/ once DEBUG is off.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -222,6 +227,12 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
+# WhiteNoise serves STATIC_ROOT (filled by `manage.py collectstatic`, the production way: files
+# are then read once at startup) and, so that a fresh clone works before anyone runs
+# collectstatic, also finds files in the apps' static folders.
+WHITENOISE_USE_FINDERS = True
+# Before the first collectstatic STATIC_ROOT does not exist; the finders serve everything then.
+warnings.filterwarnings("ignore", message="No directory at: ")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Shared across workers and instances when Redis is configured (login throttling, settings cache).
