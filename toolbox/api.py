@@ -11,6 +11,7 @@ from ninja.errors import HttpError, Throttled, ValidationError
 
 from accounts.api import router as auth_router
 from accounts.classrooms_api import router as classrooms_router
+from catalog.api import router as catalog_router
 from feedback.api import router as feedback_router
 from jobs.api import router as jobs_router
 from lessons.api import router as lessons_router
@@ -42,6 +43,7 @@ api.add_router("/api/v1/quizzes", quizzes_router)
 api.add_router("/api/v1/terrain", terrain_router)
 api.add_router("/api/v1/roblox", roblox_router)
 api.add_router("/api/v1/jobs", jobs_router)
+api.add_router("/api/v1/catalog", catalog_router)
 api.add_router("/api/v1/feedback", feedback_router)
 api.add_router("/api/v1/sentry-tunnel", browser_router)
 

@@ -5,6 +5,7 @@ startup with one line naming the variable (see ``monitoring.conf``).
 """
 
 import os
+import warnings
 from pathlib import Path
 
 import environ
@@ -191,6 +192,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "classroom",
     "feedback",
+    "catalog",
+    "home",
 ]
 
 AUTH_USER_MODEL = "accounts.User"
@@ -203,8 +206,8 @@ MIDDLEWARE = [
     "monitoring.middleware.RequestContextMiddleware",
     "toolbox.exceptions.MethodNotAllowedMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    # Static files (the classroom's CSS/JS, the admin's) from the app itself: `make run` and a
-    # bare gunicorn need no web server in front (whitenoise; cached, compressed where stored).
+    # Static files (the admin, API docs, landing page, classroom CSS/JS) from the app server
+    # itself: nothing else serves /static/ once DEBUG is off, and `make run` needs nothing more.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -249,9 +252,13 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
-# Served straight from the apps' static folders: no collectstatic step before `make run`.
+# WhiteNoise serves STATIC_ROOT (filled by `manage.py collectstatic`, the production way: files
+# read once at startup) and, with the finders, the apps' static folders too: no collectstatic
+# step before `make run`.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+# Before the first collectstatic STATIC_ROOT does not exist; the finders serve everything then.
+warnings.filterwarnings("ignore", message="No directory at: ")
 
 # The classroom's pages (classroom/) sign in with a Django session; the API keeps its tokens.
 LOGIN_URL = "classroom:login"
