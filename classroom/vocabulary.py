@@ -1,17 +1,19 @@
-"""The subjects and grades the generation forms offer.
-
-One place reads them, so that switching to the shared curriculum vocabulary (``curriculum/``,
-or ``GET /api/v1/catalog``) when it lands is a change to :func:`_source` alone. Until then they
-come from the models and schemas the API itself validates against.
-"""
+"""The subjects and grades the generation forms offer: the one vocabulary the API validates
+against (``curriculum/``, also served as ``GET /api/v1/catalog``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from curriculum.vocabulary import (
+    MAX_GRADE_LEVEL,
+    MIN_GRADE_LEVEL,
+    grade_label,
+    subject_ids,
+    subject_label,
+)
 from lessons.models import Complexity, ContentType
-from providers.base import MAX_GRADE_LEVEL, grade_label
-from quizzes.models import Difficulty, Subject
+from quizzes.models import Difficulty
 from terrain.generation import BIOMES
 
 Choices = list[tuple[str, str]]
@@ -29,8 +31,11 @@ class Vocabulary:
 
 def _source() -> Vocabulary:
     return Vocabulary(
-        subjects=[(subject.value, subject.label) for subject in Subject],
-        grades=[(str(grade), grade_label(grade)) for grade in range(MAX_GRADE_LEVEL + 1)],
+        subjects=[(subject, subject_label(subject)) for subject in subject_ids()],
+        grades=[
+            (str(grade), grade_label(grade))
+            for grade in range(MIN_GRADE_LEVEL, MAX_GRADE_LEVEL + 1)
+        ],
         content_types=list(ContentType.choices),
         complexities=list(Complexity.choices),
         difficulties=list(Difficulty.choices),
