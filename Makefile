@@ -9,7 +9,7 @@ PIP := $(PY) -m pip install --quiet --disable-pip-version-check
 STAMP := $(VENV)/.installed-runtime
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run worker test lint format migrate install install-dev clean
+.PHONY: run worker test lint format migrate install install-dev clean vendor-uplot
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -50,3 +50,18 @@ format: $(DEV_STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+# The admin dashboard's chart library (monitoring/static/vendor/uplot/), vendored so that no page
+# loads a script from a CDN. Refresh by changing the pin and running this target; commit the result.
+UPLOT_VERSION := 1.6.32
+UPLOT_DIR := monitoring/static/vendor/uplot
+
+vendor-uplot:
+	rm -rf $(UPLOT_DIR) && mkdir -p $(UPLOT_DIR)
+	cd $(UPLOT_DIR) && npm pack --silent uplot@$(UPLOT_VERSION) >/dev/null
+	tar -xzf $(UPLOT_DIR)/uplot-$(UPLOT_VERSION).tgz -C $(UPLOT_DIR) --strip-components=1 \
+		package/LICENSE package/dist/uPlot.iife.min.js package/dist/uPlot.min.css
+	mv $(UPLOT_DIR)/dist/* $(UPLOT_DIR)/ && rmdir $(UPLOT_DIR)/dist
+	rm $(UPLOT_DIR)/uplot-$(UPLOT_VERSION).tgz
+	echo "uPlot $(UPLOT_VERSION) from https://www.npmjs.com/package/uplot (MIT, see LICENSE)" \
+		> $(UPLOT_DIR)/VERSION
