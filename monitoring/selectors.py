@@ -229,7 +229,7 @@ def quiz_figures(*, axis: Axis) -> dict[str, Any]:
         .order_by("quiz__subject", "quiz__grade_level")
     )
     suppressed = []
-    labels = [f"{i * width:.0f}–{(i + 1) * width:.0f}%" for i in range(SCORE_BINS)]
+    labels = [f"{i * width:.0f}–{(i + 1) * width:.0f}" for i in range(SCORE_BINS)]
     subject_names = dict(Quiz._meta.get_field("subject").choices)
     for group in groups:
         subject = subject_names.get(group["quiz__subject"], group["quiz__subject"])
@@ -240,7 +240,7 @@ def quiz_figures(*, axis: Axis) -> dict[str, Any]:
         charts.append(
             _bar_chart(
                 f"scores-{group['quiz__subject']}-{group['quiz__grade_level']}",
-                f"Scores: {name} ({group['students']} students, mean {group['mean']:.0f}%)",
+                f"Scores (%): {name} ({group['students']} students, mean {group['mean']:.0f}%)",
                 labels,
                 {"attempts": [group[f"bin{i}"] for i in range(SCORE_BINS)]},
             )

@@ -41,7 +41,7 @@ def _list(tag: str, items: Iterable[SafeString]) -> SafeString:
 def objectives_html(objectives: Any) -> SafeString:
     if not isinstance(objectives, list):
         return pretty_json(objectives)
-    return _list("ul", (format_html("{}", objective) for objective in objectives))
+    return _list("ol", (format_html("{}", objective) for objective in objectives))
 
 
 def lesson_html(content: Any) -> SafeString:

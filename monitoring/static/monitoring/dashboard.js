@@ -25,7 +25,8 @@
       xAxis.values = function (u, splits) {
         return splits.map(function (i) { return short(chart.labels[i] || ""); });
       };
-      if (chart.labels.some(function (l) { return l.length > 8; })) {
+      var longest = Math.max.apply(null, chart.labels.map(function (l) { return l.length; }));
+      if (longest > 8 || longest * chart.labels.length > 48) {
         xAxis.rotate = -30;
         xAxis.size = 110;
       }
@@ -43,6 +44,8 @@
         {
           stroke: "#666",
           size: 60,
+          // Counts (no unit) get whole-number ticks only.
+          incrs: unit ? undefined : [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000],
           values: function (u, vals) { return vals.map(function (v) { return v + unit; }); },
         },
       ],
