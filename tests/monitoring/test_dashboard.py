@@ -15,7 +15,7 @@ from accounts.models import Role
 from lessons.services import lesson_generate
 from monitoring.metrics.registry import LATENCY_BUCKETS
 from monitoring.models import MetricsSnapshot
-from monitoring.services import metrics_snapshot_reset, metrics_summary
+from monitoring.services import metrics_snapshot_reset, metrics_snapshot_take, metrics_summary
 from quizzes.models import Quiz
 from quizzes.services import quiz_attempt_submit, quiz_generate
 from tests.accounts.factories import make_user
@@ -267,3 +267,23 @@ def test_metrics_snapshot__command_reads_the_servers_metrics(tmp_path, django_db
     finally:
         server.stop()
         database.drop()
+
+
+def test_dashboard__generation_time_per_kind_from_snapshots(staff_client, settings):
+    settings.METRICS_SNAPSHOT_INTERVAL = 3600
+    now = timezone.now()
+    metrics_snapshot_take(now=now - timedelta(minutes=2))
+    lesson_generate(
+        owner_id=make_user(Role.TEACHER).pk,
+        subject="science",
+        grade_level=4,
+        learning_objectives=["Name the planets"],
+        content_type="lesson",
+        complexity="basic",
+    )
+    quiz_with_attempts(0)
+    metrics_snapshot_take(now=now - timedelta(minutes=1))
+    chart = charts(staff_client.get(URL, {"range": "hour"}))["generation-time"]
+    assert chart["labels"] == ["lesson", "quiz"]  # no terrain was generated in the range
+    p50, p95 = (s["values"] for s in chart["series"])
+    assert all(value is not None and value > 0 for value in p50 + p95)
