@@ -9,7 +9,7 @@ PIP := $(PY) -m pip install --quiet --disable-pip-version-check
 STAMP := $(VENV)/.installed-runtime
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run worker test lint format migrate install install-dev clean vendor vendor-htmx vendor-sentry vendor-uplot
+.PHONY: run worker test lint format migrate install install-dev clean vendor vendor-htmx vendor-sentry vendor-uplot release provision spotlight prometheus-check
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -77,6 +77,26 @@ vendor-sentry:
 	echo "@sentry/browser $(SENTRY_BROWSER_VERSION) (bundled with esbuild $(ESBUILD_VERSION) by make vendor)" \
 		> $(VENDOR_SENTRY)/VERSION; \
 	ls -l $(VENDOR_SENTRY)
+
+# Operators: tell Sentry about this release (create, commits, finalize, deploy for
+# SENTRY_ENVIRONMENT) and keep its alerts, dashboard and grouping rules as code. Both need
+# SENTRY_AUTH_TOKEN, SENTRY_ORG, SENTRY_PROJECT (and SENTRY_URL for self-hosted Sentry).
+release: $(DEV_STAMP)
+	$(PY) manage.py sentry_release
+
+provision: $(STAMP)
+	$(PY) manage.py sentry_provision
+
+# Local development without a Sentry account: the Spotlight sidecar on 127.0.0.1:8969; start the
+# app with SENTRY_SPOTLIGHT=true (or the sidecar's URL) to see its errors, traces and logs there.
+SPOTLIGHT_VERSION := 4.11.8
+spotlight:
+	NODE_OPTIONS="--require $(CURDIR)/deploy/spotlight/loopback.cjs" \
+	  npx --yes @spotlightjs/spotlight@$(SPOTLIGHT_VERSION) --port 8969
+
+# The Prometheus rules file (Debian: apt-get install prometheus, for promtool).
+prometheus-check:
+	promtool check rules deploy/prometheus/rules.yml
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
