@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("monitoring", "0001_initial"),
+        ("monitoring", "0002_browser_replay_rates"),
     ]
 
     operations = [
