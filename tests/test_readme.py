@@ -17,7 +17,6 @@ import json
 import re
 import subprocess
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -149,7 +148,9 @@ def demo_server(tmp_path, django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         database = ServerDatabase(tmp_path, connection.settings_dict)
     run_manage(database.url, "seed_demo_users")
-    server = start_gunicorn(tmp_path, {"DATABASE_URL": database.url}, workers=2, wait_path="/health")
+    server = start_gunicorn(
+        tmp_path, {"DATABASE_URL": database.url}, workers=2, wait_path="/health"
+    )
     yield server
     server.stop()
     database.drop()
@@ -186,4 +187,8 @@ def test_readme__examples_run_as_written(demo_server, tmp_path):
             assert status == shown.status, (f"README line {shown.line}", status, body[:500])
         for key, value in shown.pairs if shown else ():
             assert contains(json.loads(body), key, value), (
-                f"README line {shown.line}", key, value, body[:1000])
+                f"README line {shown.line}",
+                key,
+                value,
+                body[:1000],
+            )
