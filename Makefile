@@ -9,7 +9,7 @@ PIP := $(PY) -m pip install --quiet --disable-pip-version-check
 STAMP := $(VENV)/.installed-runtime
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run worker test lint format migrate install install-dev clean
+.PHONY: run worker test lint format migrate install install-dev clean vendor vendor-htmx vendor-sentry
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -48,5 +48,52 @@ format: $(DEV_STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# The Sentry browser SDK every page loads (monitoring/templates/monitoring/browser_monitoring.html).
+# Its npm package ships no ready-made bundle any more, so we bundle the parts we use
+# (monitoring/vendor/sentry-entry.mjs) with esbuild into one file that sets window.Sentry, and
+# commit it with the licences of everything inside: `make run` needs no Node. Needs npm (only
+# here); bump the pins below and run `make vendor-sentry` (or `make vendor`) to refresh.
+SENTRY_BROWSER_VERSION := 11.17.0
+ESBUILD_VERSION := 0.28.2
+VENDOR_SENTRY := monitoring/static/vendor/sentry
+
+vendor-sentry:
+	@set -e; build=$$(mktemp -d); trap 'rm -rf "$$build"' EXIT; \
+	echo '{"private": true}' > "$$build/package.json"; \
+	npm install --prefix "$$build" --no-audit --no-fund --save-exact \
+		@sentry/browser@$(SENTRY_BROWSER_VERSION) esbuild@$(ESBUILD_VERSION); \
+	cp monitoring/vendor/sentry-entry.mjs "$$build/"; \
+	mkdir -p $(VENDOR_SENTRY); \
+	"$$build/node_modules/.bin/esbuild" "$$build/sentry-entry.mjs" --bundle --minify \
+		--format=iife --global-name=Sentry --target=es2020 --legal-comments=none \
+		--outfile=$(VENDOR_SENTRY)/sentry.min.js; \
+	: > $(VENDOR_SENTRY)/LICENSE; \
+	for package in "$$build"/node_modules/@sentry/* "$$build"/node_modules/web-vitals; do \
+		printf '%s %s\n\n' "$$(basename "$$(dirname "$$package")")/$$(basename "$$package")" \
+			"$$(node -p "require('$$package/package.json').version")" >> $(VENDOR_SENTRY)/LICENSE; \
+		cat "$$package"/LICENSE* >> $(VENDOR_SENTRY)/LICENSE; \
+		printf '\n\n' >> $(VENDOR_SENTRY)/LICENSE; \
+	done; \
+	echo "@sentry/browser $(SENTRY_BROWSER_VERSION) (bundled with esbuild $(ESBUILD_VERSION) by make vendor)" \
+		> $(VENDOR_SENTRY)/VERSION; \
+	ls -l $(VENDOR_SENTRY)
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+# Third-party browser code, vendored (committed) so that `make run` needs nothing but Python:
+# `make vendor` refetches each pinned package from npm and copies its built file and licence.
+HTMX_VERSION := 2.0.11
+HTMX_DIR := classroom/static/vendor/htmx
+
+vendor: vendor-htmx vendor-sentry
+
+vendor-htmx:
+	tmp=$$(mktemp -d) && \
+	npm pack --silent --pack-destination $$tmp htmx.org@$(HTMX_VERSION) >/dev/null && \
+	tar -xzf $$tmp/htmx.org-$(HTMX_VERSION).tgz -C $$tmp && \
+	mkdir -p $(HTMX_DIR) && \
+	cp $$tmp/package/dist/htmx.min.js $(HTMX_DIR)/htmx.min.js && \
+	cp $$tmp/package/LICENSE $(HTMX_DIR)/LICENSE && \
+	echo "htmx.org $(HTMX_VERSION) from npm (make vendor-htmx)" > $(HTMX_DIR)/VERSION && \
+	rm -rf $$tmp

@@ -25,18 +25,23 @@ from ninja.errors import HttpError, Throttled
 
 from accounts.models import Role, User
 from accounts.throttling import FailureCounts
+from monitoring.conf import RateLimit
 from monitoring.metrics import record_rate_limited
 
 LESSON_GENERATE = "lesson_generate"
 QUIZ_GENERATE = "quiz_generate"
 TERRAIN_GENERATE = "terrain_generate"
 SCRIPT_COMPILE = "script_compile"
+FEEDBACK = "feedback"
+BROWSER_ENVELOPES = "browser_envelopes"
 
 _WHAT = {
     LESSON_GENERATE: "lesson generations",
     QUIZ_GENERATE: "quiz generations",
     TERRAIN_GENERATE: "terrain generations",
     SCRIPT_COMPILE: "script checks",
+    FEEDBACK: "problem reports",
+    BROWSER_ENVELOPES: "monitoring reports",
 }
 
 _counts = FailureCounts()
@@ -68,9 +73,17 @@ def rate_limit_consume(*, user: User, scope: str) -> None:
     to tell the client when to come back, and expires on its own one window later.
     """
     allowed, seconds = rate_limit_for(user=user, scope=scope)
+    rate_limit_consume_key(key=str(user.pk), scope=scope, rate=RateLimit(allowed, seconds))
+
+
+def rate_limit_consume_key(*, key: str, scope: str, rate: RateLimit) -> None:
+    """Count one request of whoever ``key`` names (a user id, a client address) in ``scope``;
+    raise :class:`RateLimited` when over ``rate``. For callers that are not (only) signed-in
+    users, such as the Sentry tunnel, which limits per client address too."""
+    allowed, seconds = rate.count, rate.seconds
     now = time.time()
     window = int(now // seconds)
-    key = f"{settings.REDIS_KEY_PREFIX}:ratelimit:{scope}:{user.pk}:{window}"
+    key = f"{settings.REDIS_KEY_PREFIX}:ratelimit:{scope}:{key}:{window}"
     if _counts.add(key, 1, timeout=seconds + 1):
         count = 1
     else:

@@ -99,3 +99,16 @@ def token_session_user(*, claims: dict) -> User | None:
     if not constant_time_compare(family.password_fingerprint, user.get_session_auth_hash()):
         return None
     return user
+
+
+def user_known_names(*, user: User) -> set[str]:
+    """Names that may appear in text ``user`` types or their browser sends: their own username,
+    first and last name, and those of the people in their classes (classmates and teachers for a
+    student, pupils for a teacher). Scrubbing redacts them (monitoring.scrubbing.personal)."""
+    in_classes = Q(classrooms__teacher=user) | Q(classrooms__students=user)
+    in_classes |= Q(taught_classrooms__students=user)
+    people = User.objects.filter(Q(pk=user.pk) | in_classes).distinct()
+    names: set[str] = set()
+    for username, first, last in people.values_list("username", "first_name", "last_name")[:1000]:
+        names.update(value for value in (username, first, last) if value)
+    return names

@@ -23,7 +23,7 @@ from lessons.schemas import (
     LessonPublishIn,
     LessonSummaryOut,
 )
-from providers.base import GradeLevel, subject_normalize
+from providers.base import GradeLevel, LessonSubject
 
 router = Router(tags=["lessons"], auth=api_auth)
 
@@ -102,14 +102,10 @@ def lesson_generate(request: HttpRequest, payload: LessonGenerateIn) -> Status:
 @paginate(LimitOffsetPagination, max_limit=MAX_PAGE_SIZE)
 def lesson_list(
     request: HttpRequest,
-    subject: str | None = None,
+    subject: Query[LessonSubject | None] = None,
     grade_level: Query[GradeLevel | None] = None,
 ):
-    return selectors.lesson_list(
-        user=request.auth,
-        subject=subject_normalize(subject) if subject else None,
-        grade_level=grade_level,
-    )
+    return selectors.lesson_list(user=request.auth, subject=subject, grade_level=grade_level)
 
 
 @router.get(

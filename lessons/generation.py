@@ -7,8 +7,8 @@ learning objectives into a structured, JSON-serialisable lesson plan:
   wording depend on the content type; sentence length and vocabulary follow the grade band
   (K-2, 3-5, 6-8, 9-12); the depth of each section follows the complexity.
 * ``vocabulary``: terms from the curated per-subject glossary in ``lessons/data/glossary.json``
-  (a generic academic glossary for subjects it does not cover), preferring terms whose name or
-  keywords match words in the objectives, then terms introduced at the learner's grade band.
+  (one for every subject of the shared vocabulary, ``curriculum``), preferring terms whose name
+  or keywords match words in the objectives, then terms introduced at the learner's grade band.
 * ``activities``: chosen from a library of classroom routines (subject-specific ones first for
   lessons and activity plans) and tied to the objectives.
 * ``assessment``: check-for-understanding items quoting each objective, vocabulary checks with
@@ -37,7 +37,16 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from quizzes.generation import SUBJECTS as QUIZ_SUBJECTS
+from curriculum import (
+    GRADE_BANDS,
+    LESSON,
+    grade_band_index,
+    grade_label,
+    grade_normalize,
+    subject_ids,
+    subject_label,
+    subject_normalize,
+)
 from quizzes.generation import generate_math_question
 
 __all__ = [
@@ -53,38 +62,21 @@ __all__ = [
 
 CONTENT_TYPES: tuple[str, ...] = ("lesson", "study_guide", "activity", "review")
 COMPLEXITIES: tuple[str, ...] = ("basic", "intermediate", "advanced")
-#: Subjects with a curated glossary (the quiz subjects); any other non-empty subject is accepted
-#: and uses the generic academic glossary.
-SUBJECTS: tuple[str, ...] = QUIZ_SUBJECTS
+#: Subjects lessons are generated in (``curriculum``): each has a curated glossary. A subject
+#: without one is refused rather than written with the generic academic glossary alone.
+SUBJECTS: tuple[str, ...] = subject_ids(LESSON)
 MAX_OBJECTIVES = 10
 MAX_OBJECTIVE_LENGTH = 300
-MAX_SUBJECT_LENGTH = 100
 GLOSSARY_PATH = Path(__file__).resolve().parent / "data" / "glossary.json"
 
 _SEED_NAMESPACE = "toolboxai.lessons.v1"
-_SUBJECT_ALIASES = {
-    "math": "mathematics",
-    "maths": "mathematics",
-    "cs": "computer_science",
-    "computing": "computer_science",
-    "ela": "english",
-    "english_language_arts": "english",
-}
-_SUBJECT_LABELS = {
-    "mathematics": "Mathematics",
-    "science": "Science",
-    "history": "History",
-    "geography": "Geography",
-    "english": "English",
-    "computer_science": "Computer Science",
-}
 _CONTENT_LABELS = {
     "lesson": "Lesson",
     "study_guide": "Study Guide",
     "activity": "Activity Plan",
     "review": "Review",
 }
-_BAND_NAMES = ("K-2", "3-5", "6-8", "9-12")
+_BAND_NAMES = tuple(name for name, _ in GRADE_BANDS)
 
 # --------------------------------------------------------------------------------------------
 # Text helpers
@@ -865,26 +857,13 @@ def _derive_seed(*parts: object) -> int:
 
 
 def _band_index(grade: int) -> int:
-    return 0 if grade <= 2 else 1 if grade <= 5 else 2 if grade <= 8 else 3
+    return grade_band_index(grade)
 
 
-def _grade_label(grade: int) -> str:
-    return "Kindergarten" if grade == 0 else f"Grade {grade}"
-
-
-def _resolve_subject(subject: object) -> tuple[str | None, str]:
-    """(canonical key or None for a free-form subject, display label)."""
-    if not isinstance(subject, str) or not subject.strip():
-        raise ValueError("subject must be a non-empty string")
-    cleaned = " ".join(subject.split())
-    if len(cleaned) > MAX_SUBJECT_LENGTH:
-        raise ValueError(f"subject must be at most {MAX_SUBJECT_LENGTH} characters")
-    key = "_".join(cleaned.lower().replace("-", " ").split())
-    key = _SUBJECT_ALIASES.get(key, key)
-    if key in SUBJECTS:
-        return key, _SUBJECT_LABELS[key]
-    label = cleaned.title() if cleaned == cleaned.lower() else cleaned
-    return None, label
+def _resolve_subject(subject: object) -> tuple[str, str]:
+    """(canonical id, display label); ``ValueError`` naming the allowed subjects otherwise."""
+    key = subject_normalize(subject, kind=LESSON)
+    return key, subject_label(key)
 
 
 def _validate(
@@ -896,8 +875,7 @@ def _validate(
 ) -> None:
     if isinstance(grade_level, bool) or not isinstance(grade_level, int):
         raise ValueError(f"grade_level must be an integer, got {grade_level!r}")
-    if not 0 <= grade_level <= 12:
-        raise ValueError(f"grade_level must be between 0 and 12, got {grade_level}")
+    grade_normalize(grade_level)  # names the allowed values
     if content_type not in CONTENT_TYPES:
         raise ValueError(
             f"unknown content_type {content_type!r}; expected one of: {', '.join(CONTENT_TYPES)}"
@@ -934,18 +912,18 @@ def generate_lesson(
     seed: int = 0,
 ) -> dict[str, Any]:
     """Generate a structured lesson plan (a JSON-serialisable dict). See the module docstring."""
-    subject_key, subject_label = _resolve_subject(subject)
+    subject_key, subject_name = _resolve_subject(subject)
     _validate(grade_level, learning_objectives, content_type, complexity, seed)
     grade = grade_level
     band = _band_index(grade)
     glossary = _load_glossary(str(GLOSSARY_PATH))
-    terms = glossary.get(subject_key or "general") or glossary["general"]
+    terms = glossary.get(subject_key) or glossary["general"]
     glossary_stems = set().union(*(t.name_stems | t.keyword_stems for t in terms))
     objectives = [_clean_objective(o, glossary_stems) for o in learning_objectives]
 
     rng = random.Random(
         _derive_seed(
-            subject_key or subject_label.lower(),
+            subject_key,
             grade,
             tuple(o.text for o in objectives),
             content_type,
@@ -1115,21 +1093,21 @@ def generate_lesson(
 
     article = "An" if complexity[0] in "aeiou" else "A"
     summary = (
-        f"{article} {complexity} {label.lower()} for {_grade_label(grade)} {subject_label} "
+        f"{article} {complexity} {label.lower()} for {grade_label(grade)} {subject_name} "
         f"({_BAND_NAMES[band]}) covering {len(objectives)} learning "
         f"objective{'s' if len(objectives) != 1 else ''}: "
         f"{'; '.join(o.text for o in objectives)}. It includes {len(vocabulary)} key terms, "
         f"{len(activities)} activit{'ies' if len(activities) != 1 else 'y'} and "
         f"{len(assessment)} check-for-understanding questions (about {estimated} minutes)."
     )
-    title = f"{subject_label} {label}: {_shorten(_capitalise(objectives[0].text), 60)}"
+    title = f"{subject_name} {label}: {_shorten(_capitalise(objectives[0].text), 60)}"
     if len(objectives) > 1:
         title += f" (+{len(objectives) - 1} more)"
 
     return {
         "title": title,
         "summary": summary,
-        "subject": subject_key or subject_label,
+        "subject": subject_key,
         "grade_level": grade,
         "grade_band": _BAND_NAMES[band],
         "content_type": content_type,

@@ -5,7 +5,12 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 
 from accounts.models import Classroom
-from providers.base import MAX_GRADE_LEVEL, FallbackReasonChoices, ProviderChoices
+from providers.base import (
+    MAX_GRADE_LEVEL,
+    FallbackReasonChoices,
+    ProviderChoices,
+    SubjectChoices,
+)
 
 
 class ContentType(models.TextChoices):
@@ -27,7 +32,8 @@ class Lesson(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lessons"
     )
-    subject = models.CharField(max_length=100)
+    # The shared vocabulary (``curriculum``); rows written before it may hold other words.
+    subject = models.CharField(max_length=100, choices=SubjectChoices.choices)
     grade_level = models.PositiveSmallIntegerField(
         validators=[MaxValueValidator(MAX_GRADE_LEVEL)], help_text="0 is kindergarten"
     )

@@ -4,32 +4,19 @@ from datetime import datetime
 from typing import Annotated
 
 from ninja import Schema
-from pydantic import Field, StringConstraints, field_validator
+from pydantic import BaseModel, Field, StringConstraints, TypeAdapter
 
 from lessons.generation import MAX_OBJECTIVE_LENGTH, MAX_OBJECTIVES
 from lessons.models import Complexity, ContentType
-from providers.base import (
-    MAX_SEED,
-    MAX_SUBJECT_LENGTH,
-    FallbackReason,
-    GradeLevel,
-    ProviderName,
-    subject_normalize,
-)
+from providers.base import MAX_SEED, FallbackReason, GradeLevel, LessonSubject, ProviderName
 
-Subject = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_SUBJECT_LENGTH)
-]
 Objective = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_OBJECTIVE_LENGTH)
 ]
 
 
 class LessonIn(Schema):
-    subject: Subject = Field(
-        description="mathematics, science, history, geography, english, computer_science "
-        "(aliases such as 'Maths' are accepted) or any other subject"
-    )
+    subject: LessonSubject
     grade_level: GradeLevel
     learning_objectives: list[Objective] = Field(min_length=1, max_length=MAX_OBJECTIVES)
     content_type: ContentType = ContentType.LESSON
@@ -37,11 +24,6 @@ class LessonIn(Schema):
     seed: int | None = Field(
         default=None, ge=0, le=MAX_SEED, description="Same request and seed: same offline lesson"
     )
-
-    @field_validator("subject")
-    @classmethod
-    def _canonical_subject(cls, value: str) -> str:
-        return subject_normalize(value)
 
 
 class LessonPublishIn(Schema):
@@ -121,3 +103,19 @@ class LessonForStudentOut(Schema):
     assessment: list[AssessmentQuestionOut]
     estimated_duration_minutes: int
     created_at: datetime
+
+
+class StoredLessonContent(BaseModel):
+    """``Lesson.content`` as every reader relies on it; a missing part reads as empty, as it
+    always has, but a part of the wrong shape makes the lesson unreadable (``toolbox.stored``)."""
+
+    summary: str = ""
+    sections: list[SectionOut] = []
+    vocabulary: list[VocabularyTermOut] = []
+    activities: list[ActivityOut] = []
+    assessment: list[AssessmentItemOut] = []
+    estimated_duration_minutes: int = 0
+
+
+STORED_LESSON_CONTENT = TypeAdapter(StoredLessonContent)
+STORED_OBJECTIVES = TypeAdapter(list[str])

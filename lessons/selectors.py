@@ -7,6 +7,8 @@ from django.db.models import QuerySet
 from accounts.models import Role, User
 from accounts.selectors import published_visible
 from lessons.models import Lesson
+from lessons.schemas import STORED_LESSON_CONTENT, STORED_OBJECTIVES
+from toolbox.stored import stored_validate
 
 
 def lesson_teacher_fields_visible(*, user: User) -> bool:
@@ -30,5 +32,25 @@ def lesson_list(
     return lessons
 
 
+def lesson_checked(lesson: Lesson | None) -> Lesson | None:
+    """``lesson`` once its stored JSON is known to be readable; ``StoredContentInvalid`` (a
+    server error, reported with the lesson id) when it is not."""
+    if lesson is not None:
+        for field, adapter in (
+            ("content", STORED_LESSON_CONTENT),
+            ("learning_objectives", STORED_OBJECTIVES),
+        ):
+            stored_validate(
+                kind="lesson",
+                content_id=lesson.pk,
+                field=field,
+                adapter=adapter,
+                value=getattr(lesson, field),
+            )
+    return lesson
+
+
 def lesson_get(*, user: User, lesson_id: int) -> Lesson | None:
-    return lesson_visible(user=user).filter(pk=lesson_id).prefetch_related("classrooms").first()
+    return lesson_checked(
+        lesson_visible(user=user).filter(pk=lesson_id).prefetch_related("classrooms").first()
+    )

@@ -32,6 +32,7 @@ logger = logging.getLogger("live")
 JOB_UPDATE = "job.update"
 CONTENT_PUBLISHED = "content.published"
 ROSTER_CHANGED = "roster.changed"
+QUIZ_GRADED = "quiz.graded"
 
 
 def job_group(job_id: UUID | str) -> str:
@@ -40,6 +41,12 @@ def job_group(job_id: UUID | str) -> str:
 
 def classroom_group(classroom_id: int) -> str:
     return f"classroom.{classroom_id}"
+
+
+def classroom_staff_group(classroom_id: int) -> str:
+    """The classroom's teacher and admins only: what students of the class must not receive
+    (another student's score) goes here, never to :func:`classroom_group`."""
+    return f"classroom.{classroom_id}.staff"
 
 
 def trace_headers() -> dict[str, str]:
@@ -125,3 +132,22 @@ def classroom_roster_changed(*, classroom_id: int, removed_user_id: int) -> None
     group_send_on_commit(
         classroom_group(classroom_id), {"type": ROSTER_CHANGED, "user_id": removed_user_id}
     )
+
+
+def quiz_attempt_graded(*, attempt: Any, classroom_ids: list[int]) -> None:
+    """A student submitted a quiz: the gradebooks of its teachers update live. Only to the
+    staff group of each classroom the student took it in; ids and numbers, no answers and no
+    name (the page reads those from the database)."""
+    for classroom_id in classroom_ids:
+        group_send_on_commit(
+            classroom_staff_group(classroom_id),
+            {
+                "type": QUIZ_GRADED,
+                "classroom_id": classroom_id,
+                "quiz_id": attempt.quiz_id,
+                "student_id": attempt.student_id,
+                "score": attempt.score,
+                "total": attempt.total,
+                "percentage": attempt.percentage,
+            },
+        )

@@ -12,6 +12,9 @@ from live.auth import (
     AuthenticationFailed,
     headers_without_token,
     identify_async,
+    identify_session_async,
+    origin_is_same_site,
+    session_cookie,
     split_subprotocols,
 )
 
@@ -31,7 +34,8 @@ class ConnectionScopeMiddleware(BaseMiddleware):
 
 
 class TokenAuthMiddleware(BaseMiddleware):
-    """Authenticates a ``bearer.<token>`` subprotocol and strips the token from the scope.
+    """Authenticates a ``bearer.<token>`` subprotocol and strips the token from the scope; else a
+    Django session cookie, only from one of our own pages (``live.auth.origin_is_same_site``).
 
     Sets ``scope["identity"]`` (a :class:`live.auth.Identity` or None) and ``scope["auth_error"]``
     (why an offered token was refused, or None). The consumer decides what either means.
@@ -51,6 +55,13 @@ class TokenAuthMiddleware(BaseMiddleware):
                 scope["identity"] = await identify_async(token)
             except AuthenticationFailed as exc:
                 scope["auth_error"] = str(exc)
+        elif origin_is_same_site(scope["headers"]):
+            session_key = session_cookie(scope["headers"])
+            if session_key is not None:
+                try:
+                    scope["identity"] = await identify_session_async(session_key)
+                except AuthenticationFailed:
+                    pass  # not signed in: the client may still authenticate with a frame
         return await super().__call__(scope, receive, send)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from accounts.models import Classroom, Role, User
-from accounts.selectors import classroom_list
+from accounts.selectors import classroom_list, classroom_manages
 from live.protocol import FORBIDDEN, NOT_FOUND
 
 
@@ -21,3 +21,9 @@ def job_denial(*, user: User) -> tuple[int, str] | None:
     if user.role in (Role.TEACHER, Role.ADMIN) or user.is_superuser:
         return None
     return FORBIDDEN, "Only teachers and admins have generation jobs"
+
+
+def classroom_managed(*, user: User, classroom_id: int) -> bool:
+    """Whether ``user`` teaches the classroom (or is an admin): who gets teacher-only pushes."""
+    classroom = Classroom.objects.filter(pk=classroom_id).first()
+    return classroom is not None and classroom_manages(user=user, classroom=classroom)

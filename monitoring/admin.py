@@ -38,6 +38,10 @@ class MonitoringSettingsAdmin(admin.ModelAdmin):
         ),
         ("Error policy", {"fields": ("report_client_errors",)}),
         (
+            "Session replay (teachers only; students are never recorded)",
+            {"fields": ("replays_session_sample_rate", "replays_on_error_sample_rate")},
+        ),
+        (
             "Alerts",
             {
                 "fields": (

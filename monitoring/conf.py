@@ -183,10 +183,22 @@ class SentryConfig:
     debug: bool = False
     traces_rate_source: str = "default"
     profiles_rate_source: str = "default"
+    # Browser monitoring (monitoring.browser): the DSN our pages' SDK is given (empty: ``dsn``);
+    # every browser envelope still goes through our tunnel, checked against this DSN.
+    browser_dsn: str = ""
+    browser_enabled: bool = True
 
     @property
     def dsn_configured(self) -> bool:
         return bool(self.dsn)
+
+    @property
+    def effective_browser_dsn(self) -> str:
+        """The DSN the browser SDK uses, or "" when browser monitoring is off (it needs the
+        server's SDK: browser envelopes are forwarded with the server's transport)."""
+        if not (self.dsn and self.browser_enabled):
+            return ""
+        return self.browser_dsn or self.dsn
 
     @property
     def is_hardened(self) -> bool:
@@ -222,6 +234,8 @@ class SentryConfig:
             debug=debug,
             traces_rate_source="default" if traces is None else "env",
             profiles_rate_source="default" if profiles is None else "env",
+            browser_dsn=parse_dsn("SENTRY_BROWSER_DSN", env_str(environ, "SENTRY_BROWSER_DSN")),
+            browser_enabled=env_bool(environ, "SENTRY_BROWSER_ENABLED", True),
         )
 
 

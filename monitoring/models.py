@@ -39,6 +39,20 @@ class MonitoringSettings(models.Model):
         blank=True,
         help_text="Send 4xx errors to Sentry as events. Empty: only in development.",
     )
+    # Session replay in the browser (monitoring.browser): teachers only, never students, all
+    # text and inputs masked and media blocked whatever these say.
+    replays_session_sample_rate = models.FloatField(
+        default=0.0,
+        validators=RATE_VALIDATORS,
+        help_text="Share of teacher page sessions recorded from the start, 0 to 1 (default 0). "
+        "Students are never recorded.",
+    )
+    replays_on_error_sample_rate = models.FloatField(
+        default=1.0,
+        validators=RATE_VALIDATORS,
+        help_text="Share of teacher sessions whose last minute is sent when an error happens, "
+        "0 to 1. Students are never recorded.",
+    )
     alert_error_rate = models.FloatField(
         default=0.05,
         validators=[MinValueValidator(0.0001), MaxValueValidator(1.0)],

@@ -33,6 +33,8 @@ class RuntimeSettings:
     alert_window_minutes: int = 5
     alert_p95_ms: int = 2000
     alert_min_requests: int = 20
+    replays_session_sample_rate: float = 0.0
+    replays_on_error_sample_rate: float = 1.0
     version: Any = field(default=None, compare=False)
 
     def traces_rate_for(self, path: str, default: float) -> float:
@@ -87,6 +89,8 @@ def load() -> RuntimeSettings:
         alert_window_minutes=row.alert_window_minutes,
         alert_p95_ms=row.alert_p95_ms,
         alert_min_requests=row.alert_min_requests,
+        replays_session_sample_rate=row.replays_session_sample_rate,
+        replays_on_error_sample_rate=row.replays_on_error_sample_rate,
         version=row.updated_at,
     )
 

@@ -125,6 +125,13 @@ class SentryDeliveryOut(DeliveryStateOut):
     dropped: list[DroppedEventsOut]
 
 
+class BrowserEnvelopesOut(Schema):
+    forwarded: int
+    dropped: int
+    dropped_by_reason: dict[str, int]
+    items_dropped: dict[str, int] = Field(description="Items removed, keyed 'type:reason'")
+
+
 class MetricsOut(Schema):
     sentry: SentryBlockOut
     process: ProcessOut
@@ -139,6 +146,9 @@ class MetricsOut(Schema):
     sentry_delivery: SentryDeliveryOut
     rate_limited: dict[str, int] = Field(
         description="Requests refused by a per-user rate limit (429), by scope"
+    )
+    browser_envelopes: BrowserEnvelopesOut = Field(
+        description="Browser envelopes through the Sentry tunnel: forwarded, dropped by reason"
     )
 
 

@@ -26,8 +26,11 @@ from monitoring.scrubbing import make_hooks
 from monitoring.tracing import parent_decision_trusted
 from monitoring.transport import MonitoringTransport
 
-# Probes and scrapes: never traced, whatever the rate (they would drown real traffic).
-UNTRACED_PATHS = frozenset({"/health", "/health/", "/metrics", "/metrics/"})
+# Probes, scrapes and the browser tunnel: never traced, whatever the rate (they would drown real
+# traffic; a tunnel transaction per browser envelope would double what Sentry receives).
+UNTRACED_PATHS = frozenset(
+    {"/health", "/health/", "/metrics", "/metrics/", "/api/v1/sentry-tunnel"}
+)
 UNTRACED_METHODS = frozenset({"HEAD", "OPTIONS"})
 
 # Signals that fire on every request: a span each would cost CPU and say nothing.

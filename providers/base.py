@@ -7,9 +7,9 @@ from dataclasses import asdict, dataclass
 from typing import Annotated, Any, Generic, Literal, Protocol, TypeVar
 
 from django.db import models
-from pydantic import BeforeValidator, Field
+from pydantic import BeforeValidator, Field, WithJsonSchema
 
-from quizzes.generation import normalize_subject
+import curriculum
 
 OFFLINE = "offline"
 OPENAI = "openai"
@@ -37,32 +37,56 @@ class FallbackReasonChoices(models.TextChoices):
 
 
 MATHEMATICS = "mathematics"
-MAX_SUBJECT_LENGTH = 100
-MAX_GRADE_LEVEL = 12  # grades K..12; 0 is kindergarten
+MAX_GRADE_LEVEL = curriculum.MAX_GRADE_LEVEL  # grades K..12; 0 is kindergarten
 MAX_SEED = 2**31 - 1  # fits every database's integer column
-_KINDERGARTEN_WORDS = frozenset({"k", "kg", "kindergarten"})
+
+#: Model choices for a subject column, from the shared vocabulary.
+SubjectChoices = models.TextChoices(
+    "SubjectChoices", [(s.id.upper(), (s.id, s.label)) for s in curriculum.SUBJECTS]
+)
 
 
-def _kindergarten_is_zero(value: Any) -> Any:
-    if isinstance(value, str) and value.strip().lower() in _KINDERGARTEN_WORDS:
-        return 0
-    return value
+def _grade_level(value: Any) -> int:
+    return curriculum.grade_normalize(value)
 
 
-#: A grade level in request bodies and query strings: 0..12, and "K" for kindergarten (0).
+#: A grade level in request bodies and query strings: 0..12, and "K" for kindergarten (0). A
+#: bad one is a 422 whose message lists the allowed values.
 GradeLevel = Annotated[
     int,
-    BeforeValidator(_kindergarten_is_zero),
-    Field(ge=0, le=MAX_GRADE_LEVEL, description='0..12; "K" (kindergarten) is 0'),
+    BeforeValidator(_grade_level),
+    Field(
+        description='0..12; "K" (kindergarten) is 0',
+        json_schema_extra={"minimum": 0, "maximum": MAX_GRADE_LEVEL},
+    ),
 ]
 
 
-def subject_normalize(subject: str) -> str:
-    """``"Maths"`` -> ``"mathematics"``; a subject without a curated bank keeps its own words."""
-    try:
-        return normalize_subject(subject)
-    except ValueError:
-        return " ".join(subject.split())
+def subject_field(kind: str) -> Any:
+    """The request field type of a subject for content ``kind``: aliases (``"Maths"``) become
+    the canonical id; any other value is a 422 whose message lists the allowed values. The
+    OpenAPI schema shows the canonical ids as an enum."""
+    allowed = curriculum.subject_ids(kind)
+
+    def canonical(value: Any) -> str:
+        return curriculum.subject_normalize(value, kind=kind)
+
+    return Annotated[
+        str,
+        BeforeValidator(canonical),
+        WithJsonSchema(
+            {
+                "type": "string",
+                "enum": list(allowed),
+                "description": "Aliases such as 'Maths' or 'CS' are accepted; "
+                "GET /api/v1/catalog lists the subjects",
+            }
+        ),
+    ]
+
+
+LessonSubject = subject_field(curriculum.LESSON)
+QuizSubject = subject_field(curriculum.QUIZ)
 
 
 def seed_or_random(seed: int | None) -> int:
@@ -70,8 +94,7 @@ def seed_or_random(seed: int | None) -> int:
     return secrets.randbelow(MAX_SEED + 1) if seed is None else seed
 
 
-def grade_label(grade_level: int) -> str:
-    return "Kindergarten" if grade_level == 0 else f"Grade {grade_level}"
+grade_label = curriculum.grade_label
 
 
 @dataclass(frozen=True)

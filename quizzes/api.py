@@ -14,9 +14,9 @@ from accounts.schemas import MessageOut
 from jobs.api import generation_answer
 from jobs.models import JobKind
 from jobs.schemas import BackgroundIn, JobOut
-from providers.base import GradeLevel
+from providers.base import GradeLevel, QuizSubject
 from quizzes import selectors, services
-from quizzes.models import Quiz, QuizAttempt, Subject
+from quizzes.models import Quiz, QuizAttempt
 from quizzes.schemas import (
     AttemptIn,
     AttemptOut,
@@ -108,7 +108,7 @@ def quiz_generate(request: HttpRequest, payload: QuizGenerateIn) -> Status:
 @paginate(LimitOffsetPagination, max_limit=MAX_PAGE_SIZE)
 def quiz_list(
     request: HttpRequest,
-    subject: Subject | None = None,
+    subject: Query[QuizSubject | None] = None,
     grade_level: Query[GradeLevel | None] = None,
 ):
     return selectors.quiz_list(user=request.auth, subject=subject, grade_level=grade_level)

@@ -32,6 +32,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import curriculum
+from curriculum import QUIZ, grade_band_index, subject_ids, subject_normalize
+
 __all__ = [
     "BANK_PATH",
     "DIFFICULTIES",
@@ -52,31 +55,17 @@ __all__ = [
     "normalize_subject",
 ]
 
-SUBJECTS: tuple[str, ...] = (
-    "mathematics",
-    "science",
-    "history",
-    "geography",
-    "english",
-    "computer_science",
-)
+#: Subjects quizzes are generated in: the shared vocabulary's (``curriculum``).
+SUBJECTS: tuple[str, ...] = subject_ids(QUIZ)
 DIFFICULTIES: tuple[str, ...] = ("easy", "medium", "hard")
 #: Grade levels K..12 as ints; 0 is kindergarten.
-GRADE_LEVELS: tuple[int, ...] = tuple(range(13))
-GRADE_BANDS: tuple[str, ...] = ("K-2", "3-5", "6-8", "9-12")
+GRADE_LEVELS: tuple[int, ...] = curriculum.GRADE_LEVELS
+GRADE_BANDS: tuple[str, ...] = tuple(name for name, _ in curriculum.GRADE_BANDS)
 MIN_QUESTIONS = 1
 MAX_QUESTIONS = 50
 OPTIONS_PER_QUESTION = 4
 BANK_PATH = Path(__file__).resolve().parent / "data" / "question_bank.json"
 
-_SUBJECT_ALIASES = {
-    "math": "mathematics",
-    "maths": "mathematics",
-    "cs": "computer_science",
-    "computing": "computer_science",
-    "ela": "english",
-    "english_language_arts": "english",
-}
 _SEED_NAMESPACE = "toolboxai.quizzes.v1"
 
 
@@ -132,15 +121,9 @@ class Question:
 def normalize_subject(subject: str) -> str:
     """Return the canonical subject name (``"Computer Science"`` -> ``"computer_science"``).
 
-    Raises ``ValueError`` for an unknown subject.
+    Raises ``ValueError`` naming the allowed values for a subject quizzes are not made in.
     """
-    if not isinstance(subject, str):
-        raise ValueError(f"subject must be a string, got {type(subject).__name__}")
-    key = "_".join(subject.strip().lower().replace("-", " ").split())
-    key = _SUBJECT_ALIASES.get(key, key)
-    if key not in SUBJECTS:
-        raise ValueError(f"unknown subject {subject!r}; expected one of: {', '.join(SUBJECTS)}")
-    return key
+    return subject_normalize(subject, kind=QUIZ)
 
 
 def _check_int(name: str, value: object, low: int, high: int) -> int:
@@ -170,13 +153,7 @@ def grade_band(grade_level: int) -> str:
 
 
 def _band_index(grade: int) -> int:
-    if grade <= 2:
-        return 0
-    if grade <= 5:
-        return 1
-    if grade <= 8:
-        return 2
-    return 3
+    return grade_band_index(grade)
 
 
 def _derive_seed(*parts: object) -> int:

@@ -5,17 +5,16 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from accounts.models import Classroom
-from providers.base import MAX_GRADE_LEVEL, FallbackReasonChoices, ProviderChoices
+from providers.base import (
+    MAX_GRADE_LEVEL,
+    FallbackReasonChoices,
+    ProviderChoices,
+    SubjectChoices,
+)
 from quizzes.generation import MAX_QUESTIONS, MIN_QUESTIONS
 
-
-class Subject(models.TextChoices):
-    MATHEMATICS = "mathematics", "Mathematics"
-    SCIENCE = "science", "Science"
-    HISTORY = "history", "History"
-    GEOGRAPHY = "geography", "Geography"
-    ENGLISH = "english", "English"
-    COMPUTER_SCIENCE = "computer_science", "Computer Science"
+#: The shared vocabulary's subjects (``curriculum``), as model choices.
+Subject = SubjectChoices
 
 
 class Difficulty(models.TextChoices):

@@ -1,32 +1,23 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from ninja import Schema
-from pydantic import Field, StrictInt, field_validator
+from pydantic import BaseModel, Field, StrictInt, TypeAdapter, model_validator
 
-from providers.base import MAX_SEED, FallbackReason, GradeLevel, ProviderName
-from quizzes.generation import MAX_QUESTIONS, MIN_QUESTIONS, normalize_subject
-from quizzes.models import Difficulty, Subject
+from providers.base import MAX_SEED, FallbackReason, GradeLevel, ProviderName, QuizSubject
+from quizzes.generation import MAX_QUESTIONS, MIN_QUESTIONS
+from quizzes.models import Difficulty
 
 
 class QuizIn(Schema):
-    subject: Subject = Field(description="Aliases such as 'Maths' or 'CS' are accepted")
+    subject: QuizSubject
     grade_level: GradeLevel
     difficulty: Difficulty = Difficulty.MEDIUM
     question_count: int = Field(default=10, ge=MIN_QUESTIONS, le=MAX_QUESTIONS)
     seed: int | None = Field(
         default=None, ge=0, le=MAX_SEED, description="Same request and seed: same offline quiz"
     )
-
-    @field_validator("subject", mode="before")
-    @classmethod
-    def _canonical_subject(cls, value: Any) -> Any:
-        try:
-            return normalize_subject(value)
-        except ValueError:
-            return value  # the enum check reports it, with the allowed values
 
 
 class QuizPublishIn(Schema):
@@ -99,3 +90,24 @@ class AttemptOut(Schema):
     percentage: float
     results: list[QuestionResultOut]
     created_at: datetime
+
+
+class StoredQuestion(BaseModel):
+    """A question as ``Quiz.questions`` must hold it for every reader (the API, grading, live
+    sessions): what a reader cannot rely on makes the quiz unreadable (``toolbox.stored``)."""
+
+    prompt: str
+    options: list[str] = Field(min_length=2)
+    correct_index: StrictInt
+    answer: str
+    explanation: str
+    topic: str
+
+    @model_validator(mode="after")
+    def _correct_index_names_an_option(self) -> StoredQuestion:
+        if not 0 <= self.correct_index < len(self.options):
+            raise ValueError("correct_index does not name an option")
+        return self
+
+
+STORED_QUESTIONS = TypeAdapter(list[StoredQuestion])

@@ -7,6 +7,8 @@ from django.db.models import QuerySet
 from accounts.models import Role, User
 from accounts.selectors import published_given_to, published_visible
 from quizzes.models import Quiz
+from quizzes.schemas import STORED_QUESTIONS
+from toolbox.stored import stored_validate
 
 
 def quiz_answers_visible(*, user: User) -> bool:
@@ -33,10 +35,28 @@ def quiz_list(
     return quizzes
 
 
+def quiz_checked(quiz: Quiz | None) -> Quiz | None:
+    """``quiz`` once its stored questions are known to be readable; ``StoredContentInvalid`` (a
+    server error, reported with the quiz id) when they are not."""
+    if quiz is not None:
+        stored_validate(
+            kind="quiz",
+            content_id=quiz.pk,
+            field="questions",
+            adapter=STORED_QUESTIONS,
+            value=quiz.questions,
+        )
+    return quiz
+
+
 def quiz_get(*, user: User, quiz_id: int) -> Quiz | None:
-    return quiz_visible(user=user).filter(pk=quiz_id).prefetch_related("classrooms").first()
+    return quiz_checked(
+        quiz_visible(user=user).filter(pk=quiz_id).prefetch_related("classrooms").first()
+    )
 
 
 def quiz_get_for_attempt(*, user: User, quiz_id: int) -> Quiz | None:
     """A quiz the user may take: one published to a class they are a student in."""
-    return Quiz.objects.filter(pk=quiz_id, pk__in=quiz_ids_given_to(user=user)).first()
+    return quiz_checked(
+        Quiz.objects.filter(pk=quiz_id, pk__in=quiz_ids_given_to(user=user)).first()
+    )

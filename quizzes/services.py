@@ -120,4 +120,7 @@ def quiz_attempt_submit(*, quiz: Quiz, student: User, answers: list[int | None])
         category="content",
         data={"quiz_id": quiz.pk, "score": attempt.score, "total": attempt.total},
     )
+    # Whether answered over HTTP or the socket, the teachers' gradebooks hear of it.
+    taken_in = list(quiz.classrooms.filter(students=student).values_list("pk", flat=True))
+    broadcasting.quiz_attempt_graded(attempt=attempt, classroom_ids=taken_in)
     return attempt

@@ -31,6 +31,9 @@ class AppServer:
     def get(self, path: str, **kwargs) -> httpx.Response:
         return httpx.get(self.url + path, timeout=10, **kwargs)
 
+    def post(self, path: str, **kwargs) -> httpx.Response:
+        return httpx.post(self.url + path, timeout=10, **kwargs)
+
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
 

@@ -11,9 +11,12 @@ from ninja.errors import HttpError, Throttled, ValidationError
 
 from accounts.api import router as auth_router
 from accounts.classrooms_api import router as classrooms_router
+from catalog.api import router as catalog_router
+from feedback.api import router as feedback_router
 from jobs.api import router as jobs_router
 from lessons.api import router as lessons_router
 from monitoring.api import router as monitoring_router
+from monitoring.browser.api import router as browser_router
 from monitoring.errors import note_request_exception, record_client_error
 from quizzes.api import router as quizzes_router
 from roblox.api import router as roblox_router
@@ -40,6 +43,9 @@ api.add_router("/api/v1/quizzes", quizzes_router)
 api.add_router("/api/v1/terrain", terrain_router)
 api.add_router("/api/v1/roblox", roblox_router)
 api.add_router("/api/v1/jobs", jobs_router)
+api.add_router("/api/v1/catalog", catalog_router)
+api.add_router("/api/v1/feedback", feedback_router)
+api.add_router("/api/v1/sentry-tunnel", browser_router)
 
 
 @api.exception_handler(ValidationError)

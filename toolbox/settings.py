@@ -5,6 +5,7 @@ startup with one line naming the variable (see ``monitoring.conf``).
 """
 
 import os
+import warnings
 from pathlib import Path
 
 import environ
@@ -140,8 +141,21 @@ with exit_on_config_error():
         "quiz_generate": env_rate_limit(os.environ, "QUIZ_GENERATE_RATE_LIMIT", "60/hour"),
         "terrain_generate": env_rate_limit(os.environ, "TERRAIN_GENERATE_RATE_LIMIT", "30/hour"),
         "script_compile": env_rate_limit(os.environ, "SCRIPT_COMPILE_RATE_LIMIT", "60/minute"),
+        # "Report a problem" (feedback.services.feedback_submit).
+        "feedback": env_rate_limit(os.environ, "FEEDBACK_RATE_LIMIT", "10/hour"),
     }
     RATE_LIMIT_ADMIN_MULTIPLIER = env_int(os.environ, "RATE_LIMIT_ADMIN_MULTIPLIER", 10, minimum=1)
+
+    # The Sentry tunnel (monitoring.browser): browser envelopes our pages post, anonymous ones
+    # included (errors on the sign-in page matter). Limited per client address (a whole school
+    # may share one) and per signed-in user; a body over SENTRY_TUNNEL_MAX_BYTES answers 413.
+    SENTRY_TUNNEL_MAX_BYTES = env_int(os.environ, "SENTRY_TUNNEL_MAX_BYTES", 262_144, minimum=1024)
+    SENTRY_TUNNEL_CLIENT_RATE_LIMIT = env_rate_limit(
+        os.environ, "SENTRY_TUNNEL_CLIENT_RATE_LIMIT", "300/minute"
+    )
+    SENTRY_TUNNEL_USER_RATE_LIMIT = env_rate_limit(
+        os.environ, "SENTRY_TUNNEL_USER_RATE_LIMIT", "60/minute"
+    )
 
     # Which X-Forwarded-For hop to believe (monitoring.network): by default none, the socket
     # peer is the client. Set one of these when the app runs behind proxies.
@@ -175,6 +189,11 @@ INSTALLED_APPS = [
     "roblox",
     "jobs",
     "live",
+    "django_htmx",
+    "classroom",
+    "feedback",
+    "catalog",
+    "home",
 ]
 
 AUTH_USER_MODEL = "accounts.User"
@@ -187,6 +206,9 @@ MIDDLEWARE = [
     "monitoring.middleware.RequestContextMiddleware",
     "toolbox.exceptions.MethodNotAllowedMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files (the admin, API docs, landing page, classroom CSS/JS) from the app server
+    # itself: nothing else serves /static/ once DEBUG is off, and `make run` needs nothing more.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -194,6 +216,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
 ]
 
 ROOT_URLCONF = "toolbox.urls"
@@ -229,6 +252,18 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
+# WhiteNoise serves STATIC_ROOT (filled by `manage.py collectstatic`, the production way: files
+# read once at startup) and, with the finders, the apps' static folders too: no collectstatic
+# step before `make run`.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+# Before the first collectstatic STATIC_ROOT does not exist; the finders serve everything then.
+warnings.filterwarnings("ignore", message="No directory at: ")
+
+# The classroom's pages (classroom/) sign in with a Django session; the API keeps its tokens.
+LOGIN_URL = "classroom:login"
+LOGIN_REDIRECT_URL = "classroom:home"
+LOGOUT_REDIRECT_URL = "classroom:login"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Shared across workers and instances when Redis is configured (login throttling, settings cache).
@@ -295,7 +330,11 @@ CONTENT_SECURITY_POLICY = {
         "style-src": ["'self'", "'unsafe-inline'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
+        # The browser SDK posts to our own tunnel (same origin), never to Sentry.
         "connect-src": ["'self'"],
+        # Session replay (teachers only) compresses recordings in a worker it starts from a
+        # blob: URL; scripts themselves still come only from 'self'.
+        "worker-src": ["'self'", "blob:"],
         "object-src": ["'none'"],
         "base-uri": ["'none'"],
         "form-action": ["'self'"],

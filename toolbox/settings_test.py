@@ -8,6 +8,18 @@ os.environ["SENTRY_DSN"] = ""
 # Tests read what reached the JSON log file; keep it apart from a developer's own log.
 os.environ["LOG_FILE"] = str(Path(__file__).resolve().parent.parent / "var" / "log" / "tests.jsonl")
 
-from toolbox.settings import *  # noqa: F403
+# The suite generates far more content than a teacher would, and the counters live in the shared
+# Redis across tests and runs: the per-user limits are tested where a test lowers them
+# (tests/ratelimit_support.py). Environment variables still win, and reach the app servers tests
+# start in subprocesses.
+for _limit in (
+    "LESSON_GENERATE_RATE_LIMIT",
+    "QUIZ_GENERATE_RATE_LIMIT",
+    "TERRAIN_GENERATE_RATE_LIMIT",
+    "SCRIPT_COMPILE_RATE_LIMIT",
+):
+    os.environ.setdefault(_limit, "1000000/hour")
+
+from toolbox.settings import *  # noqa: E402, F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast test users

@@ -2,7 +2,10 @@
 
 Who: the classroom's teacher, its students, admins (else 4403; 4404 for no such classroom).
 Frames sent: ``ready``, ``quiz.published`` (the quiz as students see it: no answers),
-``lesson.published``, ``quiz.graded`` (the reply to ``quiz.submit``). Frames accepted: ``ping``,
+``lesson.published``, ``quiz.graded`` (to a student: the reply to their ``quiz.submit``, with
+their attempt; to the class's teacher and admins only: ``{"classroom_id", "quiz_id",
+"student_id", "score", "total", "percentage"}`` whenever a student of the class submits, over
+HTTP or a socket). Frames accepted: ``ping``,
 ``quiz.submit`` ``{"quiz_id": 1, "answers": [0, 2, null]}`` (students), graded exactly like
 ``POST /api/v1/quizzes/{id}/attempts``.
 """
@@ -15,7 +18,7 @@ from channels.db import database_sync_to_async
 
 from accounts.models import Role, User
 from live import selectors as live_selectors
-from live.broadcasting import classroom_group
+from live.broadcasting import classroom_group, classroom_staff_group
 from live.consumers.base import Denial, LiveConsumer
 from live.protocol import ProtocolError, QuizSubmitIn
 from quizzes import selectors as quiz_selectors
@@ -26,6 +29,11 @@ from quizzes.schemas import AttemptOut
 @database_sync_to_async
 def _classroom_denial(user: User, classroom_id: int) -> Denial | None:
     return live_selectors.classroom_denial(user=user, classroom_id=classroom_id)
+
+
+@database_sync_to_async
+def _manages(user: User, classroom_id: int) -> bool:
+    return live_selectors.classroom_managed(user=user, classroom_id=classroom_id)
 
 
 @database_sync_to_async
@@ -61,6 +69,9 @@ class ClassroomConsumer(LiveConsumer):
 
     async def subscribe(self) -> None:
         await self.join(classroom_group(self.classroom_id))
+        if await _manages(self.user, self.classroom_id):
+            # Teacher-only pushes (students' scores) reach this group, never the class's.
+            await self.join(classroom_staff_group(self.classroom_id))
 
     async def on_quiz_submit(self, submission: QuizSubmitIn) -> None:
         if self.user.role != Role.STUDENT:
@@ -80,6 +91,11 @@ class ClassroomConsumer(LiveConsumer):
                 kind: event["content"],
             }
         )
+
+    async def quiz_graded(self, event: dict[str, Any]) -> None:
+        """Channel-layer push from ``live.broadcasting.quiz_attempt_graded`` (staff group only)."""
+        fields = ("classroom_id", "quiz_id", "student_id", "score", "total", "percentage")
+        await self.send_frame({"type": "quiz.graded", **{key: event[key] for key in fields}})
 
     async def roster_changed(self, event: dict[str, Any]) -> None:
         """Channel-layer push from ``live.broadcasting.classroom_roster_changed``: the removed

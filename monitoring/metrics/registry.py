@@ -129,3 +129,18 @@ def scrape_registry() -> CollectorRegistry:
     registry = CollectorRegistry()
     multiprocess.MultiProcessCollector(registry)
     return registry
+
+
+# The Sentry tunnel (monitoring.browser): browser envelopes forwarded to Sentry or dropped, by
+# reason (foreign_dsn, too_large, rate_limited, malformed, ...), and items dropped from envelopes
+# that were forwarded (a student's replay, attachments, unsupported types), by reason and type.
+BROWSER_ENVELOPES = Counter(
+    "toolbox_browser_envelopes",
+    "Browser envelopes received by the Sentry tunnel, by outcome (forwarded/dropped) and reason.",
+    ["outcome", "reason"],
+)
+BROWSER_ITEMS_DROPPED = Counter(
+    "toolbox_browser_items_dropped",
+    "Items the Sentry tunnel removed from browser envelopes, by reason and item type.",
+    ["reason", "type"],
+)

@@ -133,6 +133,25 @@ def _sentry_delivery(families) -> dict[str, Any]:
     }
 
 
+def _browser_envelopes(families) -> dict[str, Any]:
+    forwarded = 0.0
+    dropped: dict[str, float] = defaultdict(float)
+    for sample in _samples(families, "toolbox_browser_envelopes", "_total"):
+        if sample.labels["outcome"] == "forwarded":
+            forwarded += sample.value
+        else:
+            dropped[sample.labels["reason"]] += sample.value
+    items: dict[str, float] = defaultdict(float)
+    for sample in _samples(families, "toolbox_browser_items_dropped", "_total"):
+        items[f"{sample.labels['type']}:{sample.labels['reason']}"] += sample.value
+    return {
+        "forwarded": int(forwarded),
+        "dropped": int(sum(dropped.values())),
+        "dropped_by_reason": {k: int(v) for k, v in sorted(dropped.items())},
+        "items_dropped": {k: int(v) for k, v in sorted(items.items())},
+    }
+
+
 def _error_rate(errors: float, total: float) -> float:
     return round(min(errors / total, 1.0), 4) if total else 0.0
 
@@ -229,4 +248,5 @@ def build_report(registry: CollectorRegistry, *, now: float | None = None) -> di
         "websockets": _websockets(families),
         "sentry_delivery": _sentry_delivery(families),
         "rate_limited": {k: int(v) for k, v in sorted(rate_limited.items())},
+        "browser_envelopes": _browser_envelopes(families),
     }

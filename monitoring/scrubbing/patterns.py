@@ -206,3 +206,30 @@ def _redact_emails(text: str) -> str:
         return text
     parts.append(text[copied:])
     return "".join(parts)
+
+
+# Phone numbers in free text a person typed ("call my mum on +44 7700 900123"): an optional
+# country code, an optional area code in brackets, then groups of 2-4 digits joined by at most
+# one space, dot or dash, 7 to 15 digits in all (E.164's maximum). Every repetition is bounded,
+# so the work per starting position is bounded and a scan is linear in the text. Dates and
+# other long digit runs of that shape are redacted too: in text typed by a child, losing a date
+# costs less than keeping a phone number.
+_PHONE = re.compile(
+    r"(?<![\w+])(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?)?\d{2,5}(?:[ .-]?\d{2,4}){1,6}(?![\w])"
+)
+_PHONE_MIN_DIGITS = 7
+_PHONE_MAX_DIGITS = 15
+
+
+def _phone(match: re.Match[str]) -> str:
+    digits = sum(ch.isdigit() for ch in match.group(0))
+    if _PHONE_MIN_DIGITS <= digits <= _PHONE_MAX_DIGITS:
+        return FILTERED
+    return match.group(0)
+
+
+def redact_phone_numbers(text: str) -> str:
+    """``text`` with every phone-number-shaped run of 7 to 15 digits replaced."""
+    if sum(ch.isdigit() for ch in text) < _PHONE_MIN_DIGITS:
+        return text
+    return _PHONE.sub(_phone, text)

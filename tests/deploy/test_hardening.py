@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 import jwt
 import pytest
 
-from tests.deploy.conftest import strong_secret_key
+from tests.deploy.conftest import ADMIN, ADMIN_PASSWORD, strong_secret_key
 from tests.servers import ROOT, app_environment, start_gunicorn
 from toolbox.settings import DEV_SECRET_KEY
 
@@ -103,13 +103,14 @@ def test_check_deploy__fully_configured_hardened_environment_reports_nothing():
     assert "System check identified no issues (0 silenced)." in result.stdout
 
 
-def forged_admin_token(user_id: int = 1) -> str:
-    """An access token as an attacker who read DEV_SECRET_KEY in the repository makes one."""
+def forged_admin_token(server) -> str:
+    """An access token as an attacker who read DEV_SECRET_KEY in the repository makes one: the
+    claims of a real admin session (so only the signature can tell), signed with that key."""
+    login = server.post("/api/v1/auth/login", json={"username": ADMIN, "password": ADMIN_PASSWORD})
+    assert login.status_code == 200, login.text
+    claims = jwt.decode(login.json()["access"], options={"verify_signature": False})
     now = datetime.now(UTC)
-    claims = {
-        "sub": str(user_id), "role": "admin", "type": "access", "jti": "f" * 32,
-        "iat": now, "exp": now + timedelta(minutes=10),
-    }  # fmt: skip
+    claims.update({"jti": "f" * 32, "iat": now, "exp": now + timedelta(minutes=10)})
     return jwt.encode(claims, DEV_SECRET_KEY, algorithm="HS256")
 
 
@@ -134,7 +135,7 @@ def test_hardened_server__closes_debug_endpoints_and_refuses_dev_key_tokens(
 ):
     server = start(tmp_path, server_database, environment)
     try:
-        forged = {"Authorization": f"Bearer {forged_admin_token()}"}
+        forged = {"Authorization": f"Bearer {forged_admin_token(server)}"}
         me = server.get("/api/v1/auth/me", headers=forged)
         assert me.status_code == 401, me.text
         assert server.get("/metrics").status_code == 401
@@ -153,7 +154,7 @@ def test_development_server__is_open_as_documented(tmp_path, server_database):
     test above fails whenever a hardened environment behaves like this)."""
     server = start(tmp_path, server_database, "development")
     try:
-        forged = {"Authorization": f"Bearer {forged_admin_token()}"}
+        forged = {"Authorization": f"Bearer {forged_admin_token(server)}"}
         assert server.get("/api/v1/auth/me", headers=forged).status_code == 200
         assert server.get("/metrics").status_code == 200
         assert server.get("/sentry-debug").status_code == 500

@@ -71,7 +71,7 @@ def test_lesson_generate__teacher_gets_the_stored_lesson(client, teacher):
     assert stored.content["sections"] == body["sections"]
 
 
-def test_lesson_generate__defaults_kindergarten_aliases_and_free_subjects(client, teacher):
+def test_lesson_generate__defaults_kindergarten_and_aliases(client, teacher):
     api = Api(client, teacher)
     body = api.post(
         GENERATE,
@@ -81,8 +81,22 @@ def test_lesson_generate__defaults_kindergarten_aliases_and_free_subjects(client
     assert (body["content_type"], body["complexity"]) == ("lesson", "intermediate")
     assert body["learning_objectives"] == ["Count to ten"]
     assert isinstance(body["seed"], int)
-    art = generate(api, subject="  Art   history ")
-    assert art["subject"] == "Art history"
+    assert generate(api, subject="  Computer   Science ")["subject"] == "computer_science"
+
+
+@pytest.mark.parametrize("subject", ["astrology", "Art history", 7])
+def test_lesson_generate__subject_outside_vocabulary_is_422_listing_allowed(
+    client, teacher, subject
+):
+    # Lessons used to accept any subject ("astrology" was a 201 filled with generic filler).
+    response = Api(client, teacher).post(GENERATE, {**WATER, "subject": subject})
+    assert response.status_code == 422
+    [error] = response.json()["detail"]
+    assert error["loc"] == ["body", "payload", "subject"]
+    for allowed in ("mathematics", "science", "history", "geography", "english"):
+        assert allowed in error["msg"]
+    assert "computer_science" in error["msg"]
+    assert Lesson.objects.count() == 0
 
 
 def test_lesson_generate__same_seed_same_lesson(client, teacher):

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from curriculum import subject_ids
 from lessons.generation import (
     COMPLEXITIES,
     CONTENT_TYPES,
     SUBJECTS,
     generate_lesson,
 )
-from quizzes.generation import SUBJECTS as QUIZ_SUBJECTS
 
 GLOSSARY_FILE = Path(__file__).resolve().parents[2] / "lessons" / "data" / "glossary.json"
 
@@ -132,7 +132,7 @@ def test_generate_lesson__vocabulary_prefers_terms_from_objectives():
     assert {"fraction", "denominator"} <= {v["term"] for v in math["vocabulary"]}
 
 
-@pytest.mark.parametrize("subject", QUIZ_SUBJECTS)
+@pytest.mark.parametrize("subject", SUBJECTS)
 def test_generate_lesson__vocabulary_comes_from_subject_glossary(subject):
     glossary = {(g["term"], g["definition"]) for g in _glossary()[subject]}
     lesson = _lesson(subject=subject, learning_objectives=["Review the key ideas of the unit"])
@@ -141,18 +141,18 @@ def test_generate_lesson__vocabulary_comes_from_subject_glossary(subject):
         assert (item["term"], item["definition"]) in glossary
 
 
-def test_generate_lesson__unknown_subject_uses_general_glossary():
-    lesson = _lesson(subject="art history", learning_objectives=["Compare two famous paintings"])
-    general = {g["term"] for g in _glossary()["general"]}
-    assert {v["term"] for v in lesson["vocabulary"]} <= general
-    assert "Art History" in lesson["title"]
-    assert "compare" in {v["term"] for v in lesson["vocabulary"]}
+def test_generate_lesson__subject_outside_vocabulary_names_allowed_values():
+    # It used to answer with the generic academic glossary alone: refused now, with the list.
+    with pytest.raises(ValueError, match="allowed values: mathematics, science") as raised:
+        _lesson(subject="art history", learning_objectives=["Compare two famous paintings"])
+    assert "'art history'" in str(raised.value)
 
 
 def test_glossary__covers_every_subject_with_well_formed_terms():
     glossary = _glossary()
-    assert set(QUIZ_SUBJECTS) | {"general"} == set(glossary)
-    assert set(SUBJECTS) == set(QUIZ_SUBJECTS)
+    # Every subject lessons are offered in (the shared vocabulary) has its curated glossary.
+    assert set(subject_ids("lesson")) == set(SUBJECTS)
+    assert set(SUBJECTS) | {"general"} == set(glossary)
     for subject, terms in glossary.items():
         assert len(terms) >= 20, subject
         names = [t["term"].casefold() for t in terms]
@@ -217,7 +217,7 @@ def test_generate_lesson__math_practice_answers_are_computed_correctly():
 # ---- determinism ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("subject", ["mathematics", "history", "Music"])
+@pytest.mark.parametrize("subject", ["mathematics", "history", "Computer Science"])
 def test_generate_lesson__same_inputs_same_output(subject):
     kwargs = dict(subject=subject, learning_objectives=["Add fractions", "Use a timeline"])
     assert _lesson(**kwargs) == _lesson(**kwargs)

@@ -253,6 +253,10 @@ def test_classroom_socket__students_get_published_quiz_without_answers_and_submi
         assert (await receive(pupil))["code"] == "invalid_message"
         await send(pupil, {"type": "quiz.submit", "quiz_id": 999999, "answers": [0]})
         assert (await receive(pupil))["code"] == "not_found"
+        # The teacher's socket heard of the pupil's attempt (scores only, for the gradebook).
+        heard = await receive(owner)
+        assert heard["type"] == "quiz.graded" and heard["student_id"] == student.pk
+        assert heard["score"] == 2 and "attempt" not in heard
         await send(owner, {"type": "quiz.submit", "quiz_id": quiz["id"], "answers": answers})
         assert (await receive(owner))["code"] == "forbidden"
 

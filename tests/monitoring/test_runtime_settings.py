@@ -40,6 +40,8 @@ def settings_form(**overrides) -> dict[str, str]:
         "alert_window_minutes": "5",
         "alert_p95_ms": "2000",
         "alert_min_requests": "20",
+        "replays_session_sample_rate": "0",
+        "replays_on_error_sample_rate": "1",
         "route_rates-TOTAL_FORMS": "0",
         "route_rates-INITIAL_FORMS": "0",
         "route_rates-MIN_NUM_FORMS": "0",
@@ -121,6 +123,8 @@ def test_admin_form__validates_rates_and_thresholds(client):
             alert_error_rate="0",
             alert_p95_ms="0",
             never_traced_paths="/api/v1/internal/\nno-slash",
+            replays_session_sample_rate="2",
+            replays_on_error_sample_rate="-1",
         ),
     )
     assert response.status_code == 200  # the form again, with errors
@@ -129,6 +133,8 @@ def test_admin_form__validates_rates_and_thresholds(client):
     assert "greater than or equal to 0.0" in errors["profiles_sample_rate"][0]
     assert errors["alert_error_rate"]
     assert errors["alert_p95_ms"]
+    assert "less than or equal to 1.0" in errors["replays_session_sample_rate"][0]
+    assert "greater than or equal to 0.0" in errors["replays_on_error_sample_rate"][0]
     assert MonitoringSettings.objects.count() == 0
 
     response = client.post(url, settings_form(never_traced_paths="no-slash"))

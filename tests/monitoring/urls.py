@@ -7,7 +7,8 @@ them leaves the process.
 
 import logging
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.template import engines
 from django.urls import path
 from ninja import Body, NinjaAPI
 
@@ -59,4 +60,20 @@ def ok(request: HttpRequest):
     return {"ok": True}
 
 
-urlpatterns = [path("probe/", probe_api.urls), *project_urlpatterns]
+# A page like every page of the classroom: the browser monitoring include in its head.
+BROWSER_PAGE = engines["django"].from_string(
+    "<!doctype html><html lang=en><head><title>Probe page</title>"
+    '{% include "monitoring/browser_monitoring.html" %}</head>'
+    "<body><h1>Probe page</h1></body></html>"
+)
+
+
+def browser_page(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(BROWSER_PAGE.render({}, request))
+
+
+urlpatterns = [
+    path("probe/", probe_api.urls),
+    path("probe-page/", browser_page),
+    *project_urlpatterns,
+]
