@@ -9,7 +9,7 @@ PIP := $(PY) -m pip install --quiet --disable-pip-version-check
 STAMP := $(VENV)/.installed-runtime
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run worker test lint format migrate install install-dev clean vendor vendor-htmx vendor-sentry
+.PHONY: run worker test lint format migrate install install-dev clean vendor vendor-htmx vendor-sentry vendor-uplot release provision spotlight prometheus-check
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -78,6 +78,26 @@ vendor-sentry:
 		> $(VENDOR_SENTRY)/VERSION; \
 	ls -l $(VENDOR_SENTRY)
 
+# Operators: tell Sentry about this release (create, commits, finalize, deploy for
+# SENTRY_ENVIRONMENT) and keep its alerts, dashboard and grouping rules as code. Both need
+# SENTRY_AUTH_TOKEN, SENTRY_ORG, SENTRY_PROJECT (and SENTRY_URL for self-hosted Sentry).
+release: $(DEV_STAMP)
+	$(PY) manage.py sentry_release
+
+provision: $(STAMP)
+	$(PY) manage.py sentry_provision
+
+# Local development without a Sentry account: the Spotlight sidecar on 127.0.0.1:8969; start the
+# app with SENTRY_SPOTLIGHT=true (or the sidecar's URL) to see its errors, traces and logs there.
+SPOTLIGHT_VERSION := 4.11.8
+spotlight:
+	NODE_OPTIONS="--require $(CURDIR)/deploy/spotlight/loopback.cjs" \
+	  npx --yes @spotlightjs/spotlight@$(SPOTLIGHT_VERSION) --port 8969
+
+# The Prometheus rules file (Debian: apt-get install prometheus, for promtool).
+prometheus-check:
+	promtool check rules deploy/prometheus/rules.yml
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
 
@@ -86,7 +106,7 @@ clean:
 HTMX_VERSION := 2.0.11
 HTMX_DIR := classroom/static/vendor/htmx
 
-vendor: vendor-htmx vendor-sentry
+vendor: vendor-htmx vendor-sentry vendor-uplot
 
 vendor-htmx:
 	tmp=$$(mktemp -d) && \
@@ -97,3 +117,18 @@ vendor-htmx:
 	cp $$tmp/package/LICENSE $(HTMX_DIR)/LICENSE && \
 	echo "htmx.org $(HTMX_VERSION) from npm (make vendor-htmx)" > $(HTMX_DIR)/VERSION && \
 	rm -rf $$tmp
+
+# The admin dashboard's chart library (monitoring/static/vendor/uplot/), vendored so that no page
+# loads a script from a CDN. Refresh by changing the pin and running this target; commit the result.
+UPLOT_VERSION := 1.6.32
+UPLOT_DIR := monitoring/static/vendor/uplot
+
+vendor-uplot:
+	rm -rf $(UPLOT_DIR) && mkdir -p $(UPLOT_DIR)
+	cd $(UPLOT_DIR) && npm pack --silent uplot@$(UPLOT_VERSION) >/dev/null
+	tar -xzf $(UPLOT_DIR)/uplot-$(UPLOT_VERSION).tgz -C $(UPLOT_DIR) --strip-components=1 \
+		package/LICENSE package/dist/uPlot.iife.min.js package/dist/uPlot.min.css
+	mv $(UPLOT_DIR)/dist/* $(UPLOT_DIR)/ && rmdir $(UPLOT_DIR)/dist
+	rm $(UPLOT_DIR)/uplot-$(UPLOT_VERSION).tgz
+	echo "uPlot $(UPLOT_VERSION) from https://www.npmjs.com/package/uplot (MIT, see LICENSE)" \
+		> $(UPLOT_DIR)/VERSION

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from lessons.models import Lesson
-from quizzes.admin import pretty_json
+from toolbox.admin_display import lesson_html, objectives_html
 
 
 @admin.register(Lesson)
@@ -57,8 +57,8 @@ class LessonAdmin(admin.ModelAdmin):
 
     @admin.display(description="Learning objectives")
     def objectives_display(self, lesson: Lesson) -> str:
-        return pretty_json(lesson.learning_objectives)
+        return objectives_html(lesson.learning_objectives)
 
     @admin.display(description="Content")
     def content_display(self, lesson: Lesson) -> str:
-        return pretty_json(lesson.content)
+        return lesson_html(lesson.content)

@@ -9,11 +9,14 @@ running with a silent fallback.
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 import socket
+import subprocess
 import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
@@ -181,6 +184,8 @@ class SentryConfig:
     send_default_pii: bool = False
     enable_logs: bool = True
     debug: bool = False
+    # False, True (the SDK's default sidecar URL) or the sidecar's URL: see parse_spotlight.
+    spotlight: bool | str = False
     traces_rate_source: str = "default"
     profiles_rate_source: str = "default"
     # Browser monitoring (monitoring.browser): the DSN our pages' SDK is given (empty: ``dsn``);
@@ -222,10 +227,19 @@ class SentryConfig:
         environment = env_str(environ, "SENTRY_ENVIRONMENT", DEVELOPMENT) or DEVELOPMENT
         traces = env_rate(environ, "SENTRY_TRACES_SAMPLE_RATE")
         profiles = env_rate(environ, "SENTRY_PROFILES_SAMPLE_RATE")
+        spotlight = parse_spotlight("SENTRY_SPOTLIGHT", environ.get("SENTRY_SPOTLIGHT"))
+        if spotlight and is_hardened_environment(environment):
+            # Spotlight is a developer's local viewer: a hardened deployment that enables it
+            # would post every event (all sampled in DSN-less mode) to a port on its own host.
+            raise ConfigError(
+                "SENTRY_SPOTLIGHT",
+                environ.get("SENTRY_SPOTLIGHT"),
+                "false or unset when SENTRY_ENVIRONMENT is not a development one",
+            )
         return cls(
             dsn=parse_dsn("SENTRY_DSN", env_str(environ, "SENTRY_DSN")),
             environment=environment,
-            release=env_str(environ, "SENTRY_RELEASE") or app_version,
+            release=env_str(environ, "SENTRY_RELEASE") or release_from_env(environ, app_version),
             server_name=env_str(environ, "SENTRY_SERVER_NAME") or socket.gethostname(),
             traces_sample_rate=default_rate(environment) if traces is None else traces,
             profiles_sample_rate=default_rate(environment) if profiles is None else profiles,
@@ -236,7 +250,83 @@ class SentryConfig:
             profiles_rate_source="default" if profiles is None else "env",
             browser_dsn=parse_dsn("SENTRY_BROWSER_DSN", env_str(environ, "SENTRY_BROWSER_DSN")),
             browser_enabled=env_bool(environ, "SENTRY_BROWSER_ENABLED", True),
+            spotlight=spotlight,
         )
+
+
+def parse_spotlight(name: str, raw: str | None) -> bool | str:
+    """``SENTRY_SPOTLIGHT``: a boolean, or the http(s) URL of the sidecar's ``/stream``.
+
+    The SDK itself would take any non-boolean word for a URL; a typo such as ``ture`` must stop
+    startup instead of sending events to a host named ``ture``.
+    """
+    if raw is None or raw.strip() == "":
+        return False
+    word = raw.strip()
+    if word.lower() in _TRUE_WORDS:
+        return True
+    if word.lower() in _FALSE_WORDS:
+        return False
+    try:
+        parts = urlsplit(word)
+        parts.port  # noqa: B018 -- raises ValueError on a bad port
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(
+            name, raw, "a boolean or the sidecar URL, e.g. http://localhost:8969/stream"
+        )
+    return word
+
+
+# ---- release ----
+
+RELEASE_PACKAGE = "toolbox"
+_SHA = re.compile(r"[0-9a-f]{7,40}")
+GIT_SHA_VARIABLES = ("GIT_SHA", "SOURCE_VERSION")
+REPOSITORY_ROOT = Path(__file__).resolve().parent.parent
+
+
+@functools.cache
+def git_head_sha(root: Path = REPOSITORY_ROOT) -> str:
+    """The checkout's short commit id, or "" outside git (an image built without ``.git``).
+
+    Read once per process: one ``git rev-parse`` (a few milliseconds) at startup.
+    """
+    try:
+        result = subprocess.run(
+            ["git", "rev-parse", "--short=12", "HEAD"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    sha = result.stdout.strip()
+    return sha if result.returncode == 0 and _SHA.fullmatch(sha) else ""
+
+
+def build_sha(environ: Mapping[str, str]) -> str:
+    """The commit being run: ``GIT_SHA`` or ``SOURCE_VERSION`` (set by a build that ships no
+    ``.git``; checked strictly, shortened to 12), else ``git rev-parse``, else ""."""
+    for name in GIT_SHA_VARIABLES:
+        raw = env_str(environ, name)
+        if raw:
+            if not _SHA.fullmatch(raw.lower()):
+                raise ConfigError(name, environ.get(name), "a git commit id (7-40 hex digits)")
+            return raw.lower()[:12]
+    return git_head_sha()
+
+
+def release_from_env(environ: Mapping[str, str], app_version: str) -> str:
+    """``toolbox@<version>+<sha>`` from git, ``toolbox@<version>`` without it.
+
+    Web hosts and Celery workers load the same settings, so both report the same release.
+    """
+    sha = build_sha(environ)
+    return f"{RELEASE_PACKAGE}@{app_version}+{sha}" if sha else f"{RELEASE_PACKAGE}@{app_version}"
 
 
 def is_hardened_environment(environment: str) -> bool:
@@ -263,3 +353,62 @@ def default_rate(environment: str) -> float:
     if is_hardened_environment(environment):
         return NON_DEVELOPMENT_DEFAULT_RATE
     return DEVELOPMENT_DEFAULT_RATE
+
+
+# ---- Sentry's REST API (manage.py sentry_provision / sentry_release) ----
+
+_SLUG = re.compile(r"[a-z0-9][a-z0-9_-]{0,99}")
+DEFAULT_SENTRY_URL = "https://sentry.io/"
+
+
+@dataclass(frozen=True)
+class SentryApiConfig:
+    """What the operator commands need to talk to Sentry's API; read only when one runs, so the
+    app starts without them. ``repr`` never shows the token."""
+
+    token: str = field(repr=False)
+    org: str
+    project: str
+    url: str = DEFAULT_SENTRY_URL
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> SentryApiConfig:
+        token = env_str(environ, "SENTRY_AUTH_TOKEN")
+        if not token or any(ch.isspace() or not ch.isprintable() for ch in token):
+            # The value is never echoed: it is a credential.
+            shown = None if "SENTRY_AUTH_TOKEN" not in environ else "<redacted>"
+            raise ConfigError("SENTRY_AUTH_TOKEN", shown, "an auth token (no spaces)")
+        return cls(
+            token=token,
+            org=env_slug(environ, "SENTRY_ORG"),
+            project=env_slug(environ, "SENTRY_PROJECT"),
+            url=env_http_url(environ, "SENTRY_URL", DEFAULT_SENTRY_URL),
+        )
+
+
+def env_slug(environ: Mapping[str, str], name: str) -> str:
+    value = env_str(environ, name)
+    if not _SLUG.fullmatch(value):
+        raise ConfigError(name, environ.get(name), "a Sentry slug (lowercase letters, digits, - _)")
+    return value
+
+
+def env_http_url(environ: Mapping[str, str], name: str, default: str) -> str:
+    """An http(s) base URL with a host, returned with one trailing slash."""
+    raw = environ.get(name)
+    value = default if raw is None or raw.strip() == "" else raw.strip()
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 -- raises ValueError on a bad port
+    except ValueError:
+        parts = None
+    if (
+        parts is None
+        or parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or parts.query
+        or parts.fragment
+        or parts.username
+    ):
+        raise ConfigError(name, raw, "an http(s) URL like https://sentry.io/")
+    return value.rstrip("/") + "/"

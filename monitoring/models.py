@@ -155,3 +155,28 @@ class EffectiveSentryConfiguration(MonitoringSettings):
         proxy = True
         verbose_name = "Effective Sentry configuration"
         verbose_name_plural = "Effective Sentry configuration"
+
+
+class MetricsSnapshot(models.Model):
+    """A summary of one host's metrics registry at one moment (``monitoring.services``).
+
+    The registry lives in memory (or in gunicorn's temporary directory) and starts again at zero
+    with every restart; snapshots in the database let the admin dashboard draw history that
+    survives restarts and add up every host. ``source`` names what was scraped: the host
+    (``SENTRY_SERVER_NAME``) when the workers share a multiprocess registry, host and pid when a
+    process has its own. Counters in ``data`` are cumulative; the dashboard takes differences
+    between a source's consecutive snapshots.
+    """
+
+    source = models.CharField(max_length=200)
+    taken_at = models.DateTimeField(db_index=True)
+    data = models.JSONField()
+
+    class Meta:
+        ordering = ["source", "taken_at"]
+        indexes = [models.Index(fields=["source", "taken_at"])]
+        verbose_name = "Dashboard"
+        verbose_name_plural = "Dashboard"
+
+    def __str__(self) -> str:
+        return f"{self.source} at {self.taken_at:%Y-%m-%d %H:%M:%S}"

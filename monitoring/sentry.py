@@ -167,6 +167,9 @@ def build_options(config: SentryConfig) -> dict[str, Any]:
         "shutdown_timeout": SHUTDOWN_TIMEOUT_SECONDS,
         "max_request_body_size": "medium",
         "include_local_variables": True,
+        # The local Spotlight sidecar (development only, see SentryConfig.from_env): events go
+        # there through the same before_send hooks, so scrubbed, as they would go to Sentry.
+        "spotlight": config.spotlight,
     }
 
 
@@ -182,11 +185,12 @@ def init_sentry(config: SentryConfig) -> bool:
         client = sentry_sdk.get_client()
         if client.is_active():
             client.close(timeout=SHUTDOWN_TIMEOUT_SECONDS)
-        if config.dsn:
+        if config.dsn or config.spotlight:
             options = build_options(config)
             sdk_debug = bool(options.get("debug"))
             logging.getLogger(SDK_LOGGER).setLevel(logging.DEBUG if sdk_debug else logging.INFO)
             sentry_sdk.init(**options)
+            keep_pii_rule(config)
             scope = sentry_sdk.get_global_scope()
             scope.set_context("application", application_context(config))
             _register_request_processor(scope)
@@ -195,6 +199,20 @@ def init_sentry(config: SentryConfig) -> bool:
             sentry_sdk.get_global_scope().set_client(None)
         _active_config = config
         return is_initialized()
+
+
+def keep_pii_rule(config: SentryConfig) -> None:
+    """Put our PII rule back after the SDK's DSN-less Spotlight mode turned it on.
+
+    Without a DSN, ``spotlight`` makes the SDK set ``send_default_pii`` so its integrations attach
+    user names, e-mails and IPs. Children's data stays out of a developer's viewer too: the
+    integrations ask the client option, so it must say what ``SENTRY_SEND_DEFAULT_PII`` says.
+    (Our ``data_collection`` is passed explicitly, so the SDK leaves it alone, and the scrubbing
+    hooks were built from our config.)
+    """
+    client = sentry_sdk.get_client()
+    if client.options.get("send_default_pii") != config.send_default_pii:
+        client.options["send_default_pii"] = config.send_default_pii
 
 
 def transport_queue_fill() -> float | None:

@@ -1,18 +1,9 @@
 from __future__ import annotations
 
-import json
-
 from django.contrib import admin
-from django.utils.html import format_html
 
 from quizzes.models import Quiz, QuizAttempt
-
-
-def pretty_json(value: object) -> str:
-    return format_html(
-        '<pre style="white-space: pre-wrap; margin: 0">{}</pre>',
-        json.dumps(value, indent=2, ensure_ascii=False),
-    )
+from toolbox.admin_display import pretty_json, questions_html
 
 
 @admin.register(Quiz)
@@ -64,7 +55,7 @@ class QuizAdmin(admin.ModelAdmin):
 
     @admin.display(description="Questions")
     def questions_display(self, quiz: Quiz) -> str:
-        return pretty_json(quiz.questions)
+        return questions_html(quiz.questions)
 
 
 @admin.register(QuizAttempt)

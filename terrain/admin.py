@@ -10,6 +10,7 @@ from django.utils.html import format_html
 
 from terrain.models import Terrain
 from terrain.selectors import BULKY_FIELDS
+from toolbox.admin_display import statistics_html
 
 
 @admin.register(Terrain)
@@ -33,7 +34,7 @@ class TerrainAdmin(admin.ModelAdmin):
                 )
             },
         ),
-        ("Statistics", {"fields": ("statistics",)}),
+        ("Statistics", {"fields": ("statistics_display",)}),
     )
     readonly_fields = (
         "name",
@@ -48,7 +49,7 @@ class TerrainAdmin(admin.ModelAdmin):
         "roughness",
         "octaves",
         "max_height",
-        "statistics",
+        "statistics_display",
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Terrain]:
@@ -69,6 +70,10 @@ class TerrainAdmin(admin.ModelAdmin):
             data,
             obj.name,
         )
+
+    @admin.display(description="Statistics")
+    def statistics_display(self, obj: Terrain) -> str:
+        return statistics_html(obj.statistics)
 
     @admin.display(description="Roblox script")
     def script_link(self, obj: Terrain) -> str:

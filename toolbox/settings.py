@@ -383,6 +383,18 @@ with exit_on_config_error():
     # out of memory) and is failed by the sweep (jobs.services.job_sweep_interrupted).
     JOB_TIMEOUT_SECONDS = env_int(os.environ, "JOB_TIMEOUT_SECONDS", 600, minimum=60)
 
+# The admin dashboard (monitoring.selectors): the metrics registry is summarised into a
+# MetricsSnapshot row at most once per interval per process (when the dashboard is viewed, and by
+# `manage.py metrics_snapshot` from cron), and rows older than the retention are pruned by that
+# command. A week is the longest range the dashboard draws; the retention keeps one day more.
+with exit_on_config_error():
+    METRICS_SNAPSHOT_INTERVAL = env_int(
+        os.environ, "METRICS_SNAPSHOT_INTERVAL_SECONDS", 300, minimum=10
+    )
+    METRICS_SNAPSHOT_RETENTION_DAYS = env_int(
+        os.environ, "METRICS_SNAPSHOT_RETENTION_DAYS", 8, minimum=1
+    )
+
 CHANNEL_LAYERS = channel_layers(REDIS_URL, prefix=f"{REDIS_KEY_PREFIX}:asgi")
 
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL

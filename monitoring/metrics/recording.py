@@ -9,6 +9,7 @@ from typing import Any
 
 from monitoring.metrics.registry import (
     CONTENT_GENERATED,
+    CONTENT_GENERATION_DURATION,
     DB_QUERIES,
     DB_QUERY_DURATION,
     RATE_LIMITED,
@@ -48,6 +49,10 @@ def record_request(
 
 def record_content_generated(*, app: str, subject: str, grade: Any) -> None:
     CONTENT_GENERATED.labels(app, str(subject).lower(), str(grade)).inc()
+
+
+def record_generation_time(*, kind: str, seconds: float) -> None:
+    CONTENT_GENERATION_DURATION.labels(kind).observe(seconds)
 
 
 def record_rate_limited(*, scope: str) -> None:

@@ -52,6 +52,14 @@ CONTENT_GENERATED = Counter(
     "Content generated, by app, subject and grade.",
     ["app", "subject", "grade"],
 )
+# Wall time of one generation service call (lesson, quiz, terrain), successful ones only: what a
+# teacher waits for, LLM and fallback included. The admin dashboard draws its p50/p95 per kind.
+CONTENT_GENERATION_DURATION = Histogram(
+    "toolbox_content_generation_duration_seconds",
+    "Time to generate one piece of content, by kind (lesson, quiz, terrain).",
+    ["kind"],
+    buckets=LATENCY_BUCKETS,
+)
 # WebSockets (live/): open sockets summed over live workers, messages by consumer, direction and
 # type (unknown types share one label), and connections refused by close code.
 WEBSOCKET_CONNECTIONS = Gauge(

@@ -47,7 +47,9 @@ class Stack:
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory) -> Iterator[Stack]:
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
+        (pytest.fail if os.environ.get("CI") else pytest.skip)(
+            f"no Chromium at {CHROMIUM} (apt-get install chromium)"
+        )
     tmp_path = tmp_path_factory.mktemp("browser")
     prefix = f"{RUN_PREFIX}-browser-{uuid.uuid4().hex[:6]}"
     database = ServerDatabase(tmp_path, django_settings.DATABASES["default"])

@@ -23,7 +23,9 @@ USERNAME = "ada-lovelace-teacher"
 @pytest.fixture
 def browser():
     if not shutil.which(CHROMIUM):
-        pytest.skip(f"no Chromium at {CHROMIUM} (.ci/run installs Debian's chromium)")
+        (pytest.fail if os.environ.get("CI") else pytest.skip)(
+            f"no Chromium at {CHROMIUM} (.ci/run installs Debian's chromium)"
+        )
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API runs an event loop in this thread; the test's database work

@@ -29,6 +29,14 @@ def test_terrain_admin__change_page_shows_the_preview_and_links_the_script(admin
     assert base64.b64decode(encoded) == bytes(terrain.preview_png)
     assert Image.open(io.BytesIO(base64.b64decode(encoded))).size == (32, 32)
     assert f"/admin/roblox/robloxscript/{terrain.script_id}/change/" in html
+    # Statistics as a small table, not a JSON blob.
+    table = re.search(r'<table class="statistics-display">(.*?)</table>', html, re.S).group(1)
+    assert (
+        f"<th scope='row'>water coverage</th><td>{terrain.statistics['water_coverage']}</td>"
+        in (table)
+    )
+    assert "<th scope='row'>peak height studs</th>" in table
+    assert '"water_coverage"' not in html
     assert admin_client.get("/admin/terrain/terrain/").status_code == 200
     assert admin_client.get("/admin/terrain/terrain/add/").status_code == 403
 
