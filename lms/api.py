@@ -75,6 +75,7 @@ def _refusals(call):
 
 @router.get(
     "/quizzes/{int:quiz_id}/qti.zip",
+    url_name="lms_quiz_qti",
     response={401: MessageOut, 403: MessageOut, 404: MessageOut, 422: MessageOut},
     summary="A quiz as an IMS QTI 2.1 package for your LMS (its owner or an admin)",
     openapi_extra=_download(content_type=qti.CONTENT_TYPE, description="IMS QTI 2.1 package"),
@@ -105,6 +106,7 @@ def quiz_qti(request: HttpRequest, quiz_id: int) -> HttpResponse:
 
 @router.get(
     "/lessons/{int:lesson_id}/cartridge.imscc",
+    url_name="lms_lesson_cartridge",
     response={401: MessageOut, 403: MessageOut, 404: MessageOut, 422: MessageOut},
     summary="A lesson and its quizzes as an IMS Common Cartridge 1.3 for your LMS",
     description=(

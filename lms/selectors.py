@@ -32,6 +32,12 @@ def export_allowed(*, user: User, owner_id: int) -> bool:
     return user.role == Role.ADMIN or user.is_superuser or owner_id == user.pk
 
 
+def export_owner_id(*, kind: str, content_id: int) -> int | None:
+    """The owner of lesson or quiz ``content_id`` (``kind``), or None if there is none."""
+    model = {"lesson": Lesson, "quiz": Quiz}[kind]
+    return model.objects.filter(pk=content_id).values_list("owner_id", flat=True).first()
+
+
 def _exportable(*, user: User, content, noun: str):
     if content is None:
         raise ExportNotFound(f"{noun.title()} not found")
