@@ -15,6 +15,7 @@ from catalog.api import router as catalog_router
 from feedback.api import router as feedback_router
 from jobs.api import router as jobs_router
 from lessons.api import router as lessons_router
+from lms.api import router as lms_router
 from monitoring.api import router as monitoring_router
 from monitoring.browser.api import router as browser_router
 from monitoring.errors import note_request_exception, record_client_error
@@ -46,6 +47,7 @@ api.add_router("/api/v1/jobs", jobs_router)
 api.add_router("/api/v1/catalog", catalog_router)
 api.add_router("/api/v1/feedback", feedback_router)
 api.add_router("/api/v1/sentry-tunnel", browser_router)
+api.add_router("/api/v1/lms", lms_router)
 
 
 @api.exception_handler(ValidationError)

@@ -132,6 +132,10 @@ with exit_on_config_error():
     LOGIN_FAILURE_WINDOW = env_int(os.environ, "LOGIN_FAILURE_WINDOW_SECONDS", 300, minimum=1)
     LOGIN_LOCKOUT_MAX = env_int(os.environ, "LOGIN_LOCKOUT_MAX_SECONDS", 3600, minimum=1)
     LOGIN_CLIENT_FAILURE_LIMIT = env_int(os.environ, "LOGIN_CLIENT_FAILURE_LIMIT", 100, minimum=1)
+    # LMS exports (lms/export): the most bytes one package may hold before it is refused (422).
+    LMS_EXPORT_MAX_BYTES = env_int(
+        os.environ, "LMS_EXPORT_MAX_BYTES", 20 * 1024 * 1024, minimum=64 * 1024
+    )
 
     # Per-user limits on the endpoints that cost CPU or LLM money (accounts.ratelimit): a fixed
     # window per user and scope, counted in the shared cache; over it, 429 with Retry-After.
@@ -194,6 +198,7 @@ INSTALLED_APPS = [
     "feedback",
     "catalog",
     "home",
+    "lms",
 ]
 
 AUTH_USER_MODEL = "accounts.User"
