@@ -62,7 +62,7 @@ _NOT_SECRETS = _HARMLESS_WORDS | frozenset(
 _AUTH_VALUE = re.compile(r"(?i)(?:bearer|basic|token|digest|apikey|jwt)\s+(\S+)")
 _PATH = re.compile(r"(?:/[\w.@+-]+){2,}/?")  # PWD=/srv/toolbox: a directory, not a password
 _SPLIT_PAIRS = re.compile(r"[&;]")
-_COOKIE_PAIR = re.compile(r"\s*[^\s=;]+=[^;=]")  # "sessionid=...; ...", not a base64 "abc=="
+_COOKIE_PAIR = re.compile(r"\s*[^\s=;]{1,256}=[^;=]")  # "sessionid=...; ...", not a base64 "abc=="
 _NEVER_OPENED = (type, types.ModuleType, types.FrameType, types.TracebackType, types.CodeType)
 
 

@@ -14,12 +14,14 @@ from monitoring.scrubbing.walk import _filtered, _walk, _walk_pairs
 # --- log templates --------------------------------------------------------------------------------
 
 _PERCENT = re.compile(
-    r"%(?:\((?P<name>[^)]*)\))?[#0 +\-]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?"
+    r"%(?:\((?P<name>[^)]{0,64})\))?[#0 +\-]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?"
     r"(?P<conv>[diouxXeEfFgGcrsa%])"
 )
 _BRACE = re.compile(r"\{\{|\}\}|\{(?P<name>[^{}!:]*)(?:![rsa])?(?::[^{}]*)?\}")
+# Possessive blanks: two adjacent ``[ \t]*`` (the word between them is optional) would try every
+# split of a long run of blanks.
 _LEAD_WORD = re.compile(
-    r"([A-Za-z_][\w.-]{0,40})[\"']?[ \t]*(?:[:=]|\bis\b|\bwas\b)?[ \t]*[\"'(\[]?$"
+    r"([A-Za-z_][\w.-]{0,40})[\"']?[ \t]*+(?:(?:[:=]|\bis\b|\bwas\b)[ \t]*+)?[\"'(\[]?$"
 )
 _PII_LEAD_WORDS = frozenset({"user", "login", "student", "parent", "child", "teacher"})
 
