@@ -142,6 +142,8 @@ _LOG_PII_ATTRIBUTES = frozenset(
     {"user.name", "user.email", "user.username", "user.ip_address", "client.address"}
 )
 _PARAMETER_PREFIX = "sentry.message.parameter."
+# What sentry-sdk records of a statement's parameters in breadcrumb and span data.
+_SQL_PARAMETER_KEYS = frozenset({"db.params", "db.paramstyle", "db.cursor"})
 
 
 def _scrub_crumb(crumb: Any, pii: bool, log_record: Any = None) -> Any:
@@ -154,6 +156,8 @@ def _scrub_crumb(crumb: Any, pii: bool, log_record: Any = None) -> Any:
         elif key == "message":
             out[key] = _scrub_crumb_message(value, pii, log_record)
         elif key == "data":
+            if not pii and isinstance(value, Mapping):  # a query's parameters: see events.py
+                value = {k: v for k, v in value.items() if k not in _SQL_PARAMETER_KEYS}
             out[key] = _walk_pairs(value, pii)
         else:
             out[key] = _walk(value, pii, 1)
