@@ -141,3 +141,49 @@ def test_usernames__not_sent_during_a_database_outage(tmp_path, database):
 def frames_of(event: dict) -> Iterator[dict]:
     for value in (event.get("exception") or {}).get("values", []):
         yield from (value.get("stacktrace") or {}).get("frames", [])
+
+
+# --- the causes, one by one ----------------------------------------------------------------------
+
+
+def test_user__str_and_repr_name_no_username():
+    from accounts.models import User
+
+    user = User(pk=42, username=STUDENT, role="student")
+    assert str(user) == "User 42 (student)"
+    assert repr(user) == "<User 42 student>"
+
+
+def test_known_values__short_account_names_redacted_as_whole_words():
+    from monitoring.scrubbing import before_send
+
+    def event() -> dict:
+        return {
+            "request": {"data": {"username": "leo"}},
+            "exception": {"values": [{"type": "E", "value": "no user 'leo' (leo) in leopard"}]},
+        }
+
+    scrubbed = before_send(event(), {}, pii=False)
+    assert scrubbed["exception"]["values"][0]["value"] == (
+        "no user '[Filtered]' ([Filtered]) in leopard"
+    )
+    kept = before_send(event(), {}, pii=True)  # PII on: names are sent
+    assert kept["exception"]["values"][0]["value"] == "no user 'leo' (leo) in leopard"
+
+
+def test_sql_parameters__dropped_from_spans_crumbs_and_database_frames_with_pii_off():
+    from monitoring.scrubbing import before_breadcrumb, before_send, before_send_transaction
+
+    data = {"db.params": ["leo"], "db.paramstyle": "format", "db.system": "postgresql"}
+    transaction = {"spans": [{"op": "db", "description": "SELECT ... = %s", "data": dict(data)}]}
+    assert before_send_transaction(transaction, {}, pii=False)["spans"][0]["data"] == {
+        "db.system": "postgresql"
+    }
+    crumb = {"category": "query", "message": "SELECT ... = %s", "data": dict(data)}
+    assert before_breadcrumb(crumb, {}, pii=False)["data"] == {"db.system": "postgresql"}
+    frame = {"module": "django.db.backends.utils", "function": "_execute", "vars": {"params": []}}
+    app_frame = {"module": "quizzes.api", "function": "quiz_get", "vars": {"quiz_id": 3}}
+    event = {"exception": {"values": [{"stacktrace": {"frames": [frame, app_frame]}}]}}
+    frames = before_send(event, {}, pii=False)["exception"]["values"][0]["stacktrace"]["frames"]
+    assert "vars" not in frames[0]
+    assert frames[1]["vars"] == {"quiz_id": 3}
