@@ -1,4 +1,5 @@
 import math
+from typing import Any
 
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
@@ -57,19 +58,37 @@ class TokenFamilyAdmin(admin.ModelAdmin):
 class ClassroomAdmin(admin.ModelAdmin):
     """Admins manage rosters here (the API only lets students join with a code)."""
 
-    list_display = ("name", "teacher", "join_code", "join_code_expires_at", "created_at")
+    list_display = ("name", "teacher_username", "join_code", "join_code_expires_at", "created_at")
     filter_horizontal = ("students",)
     search_fields = ("name",)
     readonly_fields = ("join_code", "join_code_expires_at")
     actions = ("rotate_join_code",)
 
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
+    # ``str(user)`` carries no username (see ``User.__str__``): the admin names people itself.
+    @admin.display(description="teacher", ordering="teacher__username")
+    def teacher_username(self, classroom: Classroom) -> str:
+        return classroom.teacher.username
+
+    def formfield_for_foreignkey(self, db_field: Any, request: Any, **kwargs: Any) -> Any:
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "teacher" and field is not None:
+            field.label_from_instance = _username
+        return field
+
+    def formfield_for_manytomany(self, db_field: Any, request: Any, **kwargs: Any) -> Any:
         if db_field.name == "students":  # a roster holds students only
             kwargs["queryset"] = User.objects.filter(role=Role.STUDENT)
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "students" and field is not None:
+            field.label_from_instance = _username
+        return field
 
     @admin.action(description="Issue new join codes (the old ones stop working)")
     def rotate_join_code(self, request, queryset):
         for classroom in queryset:
             classroom_join_code_rotate(classroom=classroom)
         self.message_user(request, f"New join codes issued for {queryset.count()} classroom(s).")
+
+
+def _username(user: User) -> str:
+    return user.username

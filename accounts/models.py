@@ -25,6 +25,16 @@ class User(AbstractUser):
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
 
+    def __str__(self) -> str:
+        # Never the username: a user reaches Sentry events and log lines as the repr of a local
+        # variable, a queryset or a form, and with PII off no username may leave the process,
+        # whatever its length (redaction of known values cannot tell "leo" from any other word).
+        # The admin shows the username in columns of its own.
+        return f"User {self.pk} ({self.role})"
+
+    def __repr__(self) -> str:
+        return f"<User {self.pk} {self.role}>"
+
     @property
     def can_generate_content(self) -> bool:
         return self.role in (Role.TEACHER, Role.ADMIN)

@@ -23,7 +23,9 @@ hooks that scrub every part of an event, transaction, breadcrumb and log:
 * **known secrets**: in error events and transactions, values found under a sensitive key (the
   request body, headers, cookies, frame locals, extra…, and the locals of the hint's traceback)
   are redacted wherever else they appear, so a bare ``pwd`` in an exception message goes too;
-  values shorter than 6 characters are not harvested; see :mod:`monitoring.scrubbing.known`
+  values shorter than 6 characters are not harvested, except (PII off) account names under
+  ``username``/``login``..., redacted where they stand as a whole word; see
+  :mod:`monitoring.scrubbing.known`
   (the JSON log file does the same from its records' tracebacks, see :mod:`monitoring.logs`).
 
 Not caught (no pattern can tell, and no key gives it away in the same event): a bare secret or
@@ -44,6 +46,11 @@ Deliberate exceptions (documented, tested):
   ``type``/``module``/``mechanism``, frame file/function/line fields, trace and span ids;
 * source lines of stack frames are scrubbed for secrets only (a hard-coded key or a quoted
   ``password = "…"``), not for e-mails/IPs nor for ``password = form.cleaned_data[...]``.
+
+Cost: every pattern runs in time linear in the text (tested on attackers' inputs), and a text
+longer than ``MAX_SCRUBBED_LENGTH`` (32 KiB) is cut to its head and tail around ``[truncated]``,
+minus any word cut in two. With PII off, the locals of database-layer frames and the SQL
+parameters of spans and breadcrumbs are not sent.
 
 The hooks never raise: a field that cannot be scrubbed is dropped; an event that cannot be
 scrubbed at all is dropped (``None``) rather than sent unscrubbed.

@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from monitoring.scrubbing.keys import _SENSITIVE, _classify_key
-from monitoring.scrubbing.messages import _scrub_crumb, _scrub_logentry
+from monitoring.scrubbing.messages import _SQL_PARAMETER_KEYS, _scrub_crumb, _scrub_logentry
 from monitoring.scrubbing.text import _scrub_code, _scrub_text
 from monitoring.scrubbing.walk import _filtered, _walk, _walk_pairs
 
@@ -121,11 +121,33 @@ def _scrub_frames(stacktrace: Any, pii: bool) -> Any:
     return out
 
 
+# Frames of the database layer: their locals hold a statement's parameters under many names
+# (``params``, ``param_list``, ``args``, a compiled query), which are a person's data (a username
+# in a login lookup: ``"params": ["'leo'"]``). With PII off their locals are not sent.
+_DATABASE_MODULES = (
+    "django.db.",
+    "psycopg.",
+    "psycopg2.",
+    "psycopg_pool.",
+    "sqlite3.",
+    "sentry_sdk.tracing_utils",
+    "sentry_sdk.integrations.django",
+)
+
+
+def _database_frame(frame: Mapping[str, Any]) -> bool:
+    module = frame.get("module")
+    return isinstance(module, str) and (module + ".").startswith(_DATABASE_MODULES)
+
+
 def _scrub_frame(frame: Any, pii: bool) -> Any:
     if not isinstance(frame, Mapping):
         return _walk(frame, pii)
     out: dict[str, Any] = {}
+    database = not pii and _database_frame(frame)
     for key, value in frame.items():
+        if key == "vars" and database:
+            continue
         if key in _FRAME_KEEP:
             out[key] = value
         elif key == "context_line":
@@ -208,11 +230,18 @@ def _scrub_span(span: Any, pii: bool) -> Any:
     for key, value in span.items():
         if key in _SPAN_KEEP:
             out[key] = value
+        elif key == "data" and not pii and isinstance(value, Mapping):
+            out[key] = _walk_pairs(without_sql_parameters(value), pii)
         elif key in ("data", "tags"):
             out[key] = _walk_pairs(value, pii)
         else:
             out[key] = _walk(value, pii, 1)
     return out
+
+
+def without_sql_parameters(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Span or breadcrumb data without the statement's parameters (with PII off)."""
+    return {key: value for key, value in data.items() if key not in _SQL_PARAMETER_KEYS}
 
 
 def _generic_field(value: Any, pii: bool) -> Any:

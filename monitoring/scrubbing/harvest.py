@@ -36,7 +36,7 @@ from itertools import islice
 from typing import Any
 from urllib.parse import unquote_plus
 
-from monitoring.scrubbing.keys import _SENSITIVE, _classify_key
+from monitoring.scrubbing.keys import _SENSITIVE, _classify_key, is_name_key
 from monitoring.scrubbing.patterns import _HARMLESS_WORDS, FILTERED
 
 MIN_KNOWN_LENGTH = 6
@@ -62,20 +62,25 @@ _NOT_SECRETS = _HARMLESS_WORDS | frozenset(
 _AUTH_VALUE = re.compile(r"(?i)(?:bearer|basic|token|digest|apikey|jwt)\s+(\S+)")
 _PATH = re.compile(r"(?:/[\w.@+-]+){2,}/?")  # PWD=/srv/toolbox: a directory, not a password
 _SPLIT_PAIRS = re.compile(r"[&;]")
-_COOKIE_PAIR = re.compile(r"\s*[^\s=;]+=[^;=]")  # "sessionid=...; ...", not a base64 "abc=="
+_COOKIE_PAIR = re.compile(r"\s*[^\s=;]{1,256}=[^;=]")  # "sessionid=...; ...", not a base64 "abc=="
 _NEVER_OPENED = (type, types.ModuleType, types.FrameType, types.TracebackType, types.CodeType)
 
 
-def _candidate(value: str) -> str | None:
-    """The secret in ``value`` worth redacting elsewhere, if any."""
+# A harvested value marked as an account name: redacted as a whole word, whatever its length.
+NAME = 3  # beyond the kinds of keys.py (_SENSITIVE is 2)
+
+
+def _candidate(value: str, name: bool = False) -> str | None:
+    """The secret in ``value`` worth redacting elsewhere, if any (an account name: any length)."""
     if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
         value = _unrepr(value)
-    if len(value) < MIN_KNOWN_LENGTH or FILTERED in value or value in FILTERED:
+    value = value.strip() if name else value
+    if len(value) < (1 if name else MIN_KNOWN_LENGTH) or FILTERED in value or value in FILTERED:
         return None
     if len(value) <= 40 and value.lower().replace("-", "_") in _NOT_SECRETS:
         return None
-    if value.count(value[0]) == len(value):  # "********", "xxxxxx"
-        return None
+    if value.count(value[0]) == len(value) and not (name and value[0].isalnum()):
+        return None  # "********", "xxxxxx"
     if value[0] == "/" and _PATH.fullmatch(value):
         return None
     return value
@@ -97,8 +102,8 @@ class _Harvest:
         self.budget = _MAX_NODES
         self.opened: set[int] = set()
 
-    def add(self, value: str) -> None:
-        candidate = _candidate(value)
+    def add(self, value: str, kind: int = _SENSITIVE) -> None:
+        candidate = _candidate(value, kind == NAME)
         if candidate is None:
             return
         self.found.add(candidate)
@@ -110,19 +115,23 @@ class _Harvest:
         if -(10**30) < value < 10**30:
             self.add(str(value))
 
-    def sensitive(self, key: Any) -> bool:
-        return _classify_key(key if type(key) is str else str(key), self.pii) == _SENSITIVE
+    def sensitive(self, key: Any) -> int:
+        """0, or ``_SENSITIVE``, or with PII off ``NAME`` for an account name's key."""
+        key = key if type(key) is str else str(key)
+        if _classify_key(key, self.pii) != _SENSITIVE:
+            return 0
+        return NAME if not self.pii and is_name_key(key) else _SENSITIVE
 
     # --- event data (already serialised by the SDK) ---
 
-    def data(self, value: Any, sensitive: bool = False, depth: int = 0) -> None:
+    def data(self, value: Any, sensitive: int = 0, depth: int = 0) -> None:
         self.budget -= 1
         if self.budget < 0 or depth > _MAX_DEPTH:
             return
         kind = type(value)
         if kind is str:
             if sensitive:
-                self.add(value)
+                self.add(value, sensitive)
         elif kind is int:
             if sensitive:
                 self.add_number(value)
@@ -167,19 +176,20 @@ class _Harvest:
             return
         for pair in islice(_SPLIT_PAIRS.split(text), _MAX_ITEMS):
             key, equals, value = pair.partition("=")
-            if equals and self.sensitive(unquote_plus(key.strip())):
-                self.add(unquote_plus(value.strip()))
+            kind = self.sensitive(unquote_plus(key.strip())) if equals else 0
+            if kind:
+                self.add(unquote_plus(value.strip()), kind)
 
     # --- live Python objects (traceback locals) ---
 
-    def python(self, value: Any, sensitive: bool, depth: int, open_objects: bool) -> None:
+    def python(self, value: Any, sensitive: int, depth: int, open_objects: bool) -> None:
         self.budget -= 1
         if self.budget < 0 or depth > _MAX_DEPTH:
             return
         kind = type(value)
         if kind is str:
             if sensitive:
-                self.add(value)
+                self.add(value, sensitive)
             return
         if kind is int:
             if sensitive:
@@ -189,7 +199,7 @@ class _Harvest:
             return
         if isinstance(value, str):  # SafeString and other str subclasses
             if sensitive:
-                self.add(str.__str__(value))
+                self.add(str.__str__(value), sensitive)
             return
         if kind in (bytes, bytearray):
             if sensitive:
@@ -213,8 +223,10 @@ class _Harvest:
                 return
             if type(attributes) is dict:
                 for name, item in islice(dict.items(attributes), _MAX_ITEMS):
-                    if isinstance(item, (str, int)) and self.sensitive(name):
-                        self.python(item, True, depth + 1, False)
+                    if isinstance(item, (str, int)):
+                        kind = self.sensitive(name)
+                        if kind:
+                            self.python(item, kind, depth + 1, False)
 
     def exc_info(self, exc_info: Any) -> None:
         """Every frame's locals, for the exception and the ones it was chained from."""

@@ -74,6 +74,7 @@ _PII_KEY = re.compile(
             r"mobile" + _S + r"(?:number|num|no)" + _E,
             r"user" + _S + r"name",
             r"login" + _S + r"name",
+            r"^login$",
             r"(?:first|last|full|given|family|middle|sur|nick|real|legal|student|parent|guardian|"
             r"child|contact)" + _S + r"name",
             r"birth",
@@ -84,6 +85,13 @@ _PII_KEY = re.compile(
             r"instructions|object)s?$",
         ]
     )
+)
+
+# Keys whose value names a person's account: with PII off, their values are harvested as known
+# values whatever their length (a child's username can be two letters) and redacted where they
+# stand as a whole word (see :mod:`.known`).
+_NAME_KEY = re.compile(
+    r"(?:user|login|nick|screen|display|account)" + _S + r"name|^login$|^nick$|^handle$"
 )
 
 # What is left after _SECRET_KEY: usage figures (tokens_used, session_count...).
@@ -113,6 +121,11 @@ def _classify_key(key: str, pii: bool) -> int:
             cache.clear()
         cache[key] = result
     return result
+
+
+def is_name_key(key: str) -> bool:
+    """Whether ``key`` holds an account name (``username``, ``userName``, ``login``...)."""
+    return bool(_NAME_KEY.search(_CAMEL_BOUNDARY.sub("_", key).lower()))
 
 
 def is_sensitive_key(key: str, *, pii: bool = False) -> bool:

@@ -10,7 +10,8 @@ scrubbing itself produced (percent-decoded text, re-rendered log messages). Both
 when something was harvested.
 
 Harvesting: see :mod:`monitoring.scrubbing.harvest` (values of at least
-:data:`MIN_KNOWN_LENGTH`, 6, characters).
+:data:`MIN_KNOWN_LENGTH`, 6, characters; with PII off, account names under ``username``,
+``login``... of any length, which are redacted only where they stand as a whole word).
 
 Redaction: every occurrence, in any string or dict key of the event (structural fields such as
 ids and timestamps aside), of a known value or of its URL-encoded, JSON-escaped or repr-escaped
@@ -52,20 +53,26 @@ class KnownSecrets:
     def __init__(self, values: Iterable[str]) -> None:
         # form -> the character ("%", "+" or a backslash) without which a text cannot hold it
         forms: dict[str, str] = {}
+        words: set[str] = set()
         for value in values:
-            if len(value) >= MIN_KNOWN_LENGTH:
-                for form in _forms(value):
-                    forms.setdefault(form, _marker(form, value))
+            # Shorter values are account names (the harvest lets no other short value through):
+            # "leo" is redacted where it is a word of its own, never inside "leopard".
+            short = len(value) < MIN_KNOWN_LENGTH
+            for form in _forms(value):
+                forms.setdefault(form, _marker(form, value))
+                if short:
+                    words.add(form)
         self._forms = [
-            (form, forms[form], _glued_digits(form))
+            (form, forms[form], (True, True, True) if form in words else _glued_digits(form))
             for form in sorted(forms, key=len, reverse=True)
         ]
+        self._shortest = min((len(form) for form in forms), default=0)
 
     def __bool__(self) -> bool:
         return bool(self._forms)
 
     def text(self, text: str) -> str:
-        if len(text) < MIN_KNOWN_LENGTH:
+        if len(text) < self._shortest:
             return text
         markers = {marker for marker in _MARKERS if marker in text}
         for form, marker, glued in self._forms:
@@ -119,22 +126,26 @@ def _marker(form: str, value: str) -> str:
     return ""
 
 
-def _glued_digits(form: str) -> tuple[bool, bool] | None:
+def _glued_digits(form: str) -> tuple[bool, bool, bool] | None:
     """Whether ``form`` must not follow / be followed by a digit (``None``: neither)."""
     head, tail = form[0].isdigit(), form[-1].isdigit()
-    return (head, tail) if head or tail else None
+    return (head, tail, False) if head or tail else None
 
 
-def _replace_unglued(text: str, form: str, head: bool, tail: bool) -> str:
-    """Replace ``form`` where it is not glued to another digit (a literal search: ``re`` with a
-    leading look-behind would test every position)."""
+def _glued(char: str, word: bool) -> bool:
+    return char.isalnum() or char == "_" if word else char.isdigit()
+
+
+def _replace_unglued(text: str, form: str, head: bool, tail: bool, word: bool) -> str:
+    """Replace ``form`` where it is not glued to another digit (``word``: to a letter, digit or
+    underscore); a literal search: ``re`` with a leading look-behind would test every position."""
     parts: list[str] = []
     copied = 0
     start = text.find(form)
     while start != -1:
         end = start + len(form)
-        if (head and start and text[start - 1].isdigit()) or (
-            tail and end < len(text) and text[end].isdigit()
+        if (head and start and _glued(text[start - 1], word)) or (
+            tail and end < len(text) and _glued(text[end], word)
         ):
             start = text.find(form, start + 1)
             continue

@@ -14,12 +14,14 @@ from monitoring.scrubbing.walk import _filtered, _walk, _walk_pairs
 # --- log templates --------------------------------------------------------------------------------
 
 _PERCENT = re.compile(
-    r"%(?:\((?P<name>[^)]*)\))?[#0 +\-]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?"
+    r"%(?:\((?P<name>[^)]{0,64})\))?[#0 +\-]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?"
     r"(?P<conv>[diouxXeEfFgGcrsa%])"
 )
 _BRACE = re.compile(r"\{\{|\}\}|\{(?P<name>[^{}!:]*)(?:![rsa])?(?::[^{}]*)?\}")
+# Possessive blanks: two adjacent ``[ \t]*`` (the word between them is optional) would try every
+# split of a long run of blanks.
 _LEAD_WORD = re.compile(
-    r"([A-Za-z_][\w.-]{0,40})[\"']?[ \t]*(?:[:=]|\bis\b|\bwas\b)?[ \t]*[\"'(\[]?$"
+    r"([A-Za-z_][\w.-]{0,40})[\"']?[ \t]*+(?:(?:[:=]|\bis\b|\bwas\b)[ \t]*+)?[\"'(\[]?$"
 )
 _PII_LEAD_WORDS = frozenset({"user", "login", "student", "parent", "child", "teacher"})
 
@@ -140,6 +142,8 @@ _LOG_PII_ATTRIBUTES = frozenset(
     {"user.name", "user.email", "user.username", "user.ip_address", "client.address"}
 )
 _PARAMETER_PREFIX = "sentry.message.parameter."
+# What sentry-sdk records of a statement's parameters in breadcrumb and span data.
+_SQL_PARAMETER_KEYS = frozenset({"db.params", "db.paramstyle", "db.cursor"})
 
 
 def _scrub_crumb(crumb: Any, pii: bool, log_record: Any = None) -> Any:
@@ -152,6 +156,8 @@ def _scrub_crumb(crumb: Any, pii: bool, log_record: Any = None) -> Any:
         elif key == "message":
             out[key] = _scrub_crumb_message(value, pii, log_record)
         elif key == "data":
+            if not pii and isinstance(value, Mapping):  # a query's parameters: see events.py
+                value = {k: v for k, v in value.items() if k not in _SQL_PARAMETER_KEYS}
             out[key] = _walk_pairs(value, pii)
         else:
             out[key] = _walk(value, pii, 1)

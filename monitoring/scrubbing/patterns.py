@@ -12,7 +12,8 @@ FILTERED = "[Filtered]"
 _MIN_SECRET_LENGTH = 5  # "pwd=x": nothing shorter can hold a secret found by its value
 
 _PEM = re.compile(
-    r"-----BEGIN[A-Z0-9 ]*PRIVATE KEY-----.*?(?:-----END[A-Z0-9 ]*PRIVATE KEY-----|\Z)", re.S
+    r"-----BEGIN[A-Z0-9 ]{0,40}PRIVATE KEY-----.*?(?:-----END[A-Z0-9 ]{0,40}PRIVATE KEY-----|\Z)",
+    re.S,
 )
 _BEARER = re.compile(r"(?i)\bbearer(?:\s|\+|%20)+([A-Za-z0-9._~+/=-]{6,})")
 _BASIC = re.compile(r"(?i)\bbasic\s+([A-Za-z0-9+/]{4,}={0,2})(?![A-Za-z0-9+/=])")
@@ -20,7 +21,14 @@ _PASSWORD_HASH = re.compile(  # Django's stored password hashes
     r"(?<![\w$])(?:pbkdf2_sha(?:1|256|512)|argon2(?:id|i|d)?|bcrypt(?:_sha256)?|scrypt|sha1|md5)"
     r"\$[^\s'\"<>,;&)}\]]+"
 )
-_JWT = re.compile(r"eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*")
+# A JWT: three base64url segments, the first starting with "eyJ" ('{"'). Matched from the start
+# of the run of base64url characters that holds the "eyJ" (the text before it is put back by
+# ``_jwt``): starting at every "eyJ" instead would rescan the rest of the run once per "eyJ",
+# quadratic on "eyJeyJeyJ...". Every repeat is possessive: the run is scanned once.
+_JWT = re.compile(
+    r"(?<![A-Za-z0-9_-])(?=[A-Za-z0-9_-]*?eyJ[A-Za-z0-9_-]{2})"
+    r"[A-Za-z0-9_-]*+\.[A-Za-z0-9_-]{2,}+\.[A-Za-z0-9_-]*+"
+)
 _API_KEY = re.compile(
     r"(?<![A-Za-z0-9_-])(?:"
     r"sk-(?:proj-|svcacct-|admin-|ant-)?[A-Za-z0-9_-]{16,}"
@@ -62,10 +70,14 @@ _URL_CREDENTIALS = re.compile(r"://[^\s/@:]{0,256}:[^\s/@]{0,256}@")
 # An opaque segment after a reset/activation/verification path segment: a one-time credential
 # (Django's reset/<uidb64>/<token>/, allauth's confirm-email/<key>/).
 _PATH_TOKEN_WORDS = ("reset", "activat", "confirm", "verif", "invit", "magic", "token", "password")
+# Linear time: the keyword's segment is bounded on both sides (two unbounded ``[\w.-]*`` around
+# the keyword made "/" + "token" * 12000 cost seconds: every split of the run was tried), and the
+# credential is matched possessively (a run of its alphabet is only ever taken whole, since the
+# look-ahead needs a character outside it).
 _PATH_TOKEN = re.compile(
-    r"(/[\w.-]*(?i:reset|activat|confirm|verif|invit|magic|token|password)[\w.-]*/"
+    r"(/[\w.-]{0,40}(?i:reset|activat|confirm|verif|invit|magic|token|password)[\w.-]{0,40}/"
     r"(?:[^/?#\s]{1,64}/)?)"
-    r"(?:[A-Za-z0-9:_-]{16,}|[0-9a-z]{1,13}-[0-9a-f]{20,})"
+    r"(?:[A-Za-z0-9:_-]{16,}+|[0-9a-z]{1,13}-[0-9a-f]{20,}+)"
     r"(?=[/?#\s'\"]|$)"
 )
 # Cheap literal-led tests that gate the costlier patterns (``re`` scans a literal much faster).
@@ -123,6 +135,11 @@ def _basic(match: re.Match[str]) -> str:
     return FILTERED if b":" in decoded else match.group(0)
 
 
+def _jwt(match: re.Match[str]) -> str:
+    found = match.group(0)
+    return found[: found.find("eyJ")] + FILTERED
+
+
 def _api_key(match: re.Match[str]) -> str:
     found = match.group(0)
     if found.startswith("sk-") and len(found) < 32 and not any(ch.isdigit() for ch in found):
@@ -159,26 +176,60 @@ def _card(match: re.Match[str]) -> str:
 
 
 def _cards_in(pieces: list[str]) -> str:
-    """``pieces``: digit groups at even indices, separators at odd ones."""
+    """``pieces``: digit groups at even indices, separators at odd ones.
+
+    The card preferred by length (then the leftmost, then the shortest) among runs of whole
+    groups is filtered, then the same on each side of it. Luhn sums of a run come from prefix
+    sums (O(1) per run): "4 4 4 4 ..." (80 one-digit groups per match) costs no more per
+    character than prose.
+    """
     groups = pieces[0::2]
-    best: tuple[int, int, int] | None = None  # (preference, start, size)
-    for start in range(len(groups)):
-        digits = ""
-        for size in range(1, len(groups) - start + 1):
-            digits += groups[start + size - 1]
-            if len(digits) > 19:
-                break
-            if _is_card(digits):
-                preference = _CARD_LENGTH_PREFERENCE.index(len(digits))
-                if best is None or preference < best[0]:
-                    best = (preference, start, size)
-    if best is None:
+    values = [ord(char) - 48 for char in "".join(groups)]
+    # Prefix sums of the Luhn terms, doubling the digits at odd (``odd``: at even) indices.
+    odd, even = [0], [0]
+    for index, value in enumerate(values):
+        double = value * 2 - 9 if value > 4 else value * 2
+        odd.append(odd[-1] + (double if index % 2 else value))
+        even.append(even[-1] + (value if index % 2 else double))
+    bounds = [0]
+    for group in groups:
+        bounds.append(bounds[-1] + len(group))
+    found: list[tuple[int, int]] = []  # (first group, last group) of each card
+
+    def search(low: int, high: int) -> None:
+        best: tuple[int, int, int] | None = None  # (preference, start, end)
+        for start in range(low, high):
+            first = bounds[start]
+            if not 2 <= values[first] <= 6:
+                continue
+            for end in range(start + 1, high + 1):
+                length = bounds[end] - first
+                if length > 19:
+                    break
+                if length < 13:
+                    continue
+                sums = odd if (bounds[end] - 1) % 2 == 0 else even
+                if (sums[bounds[end]] - sums[first]) % 10 == 0:
+                    preference = _CARD_LENGTH_PREFERENCE.index(length)
+                    if best is None or preference < best[0]:
+                        best = (preference, start, end)
+        if best is not None:
+            _preference, start, end = best
+            search(low, start)
+            found.append((start, end - 1))
+            search(end, high)
+
+    search(0, len(groups))
+    if not found:
         return "".join(pieces)
-    _preference, start, size = best
-    first, last = 2 * start, 2 * (start + size - 1)
-    before = _cards_in(pieces[: first - 1]) + pieces[first - 1] if first else ""
-    after = pieces[last + 1] + _cards_in(pieces[last + 2 :]) if last + 1 < len(pieces) else ""
-    return before + FILTERED + after
+    out: list[str] = []
+    copied = 0
+    for first, last in found:
+        out.extend(pieces[copied : 2 * first])
+        out.append(FILTERED)
+        copied = 2 * last + 1
+    out.extend(pieces[copied:])
+    return "".join(out)
 
 
 def _iban(match: re.Match[str]) -> str:

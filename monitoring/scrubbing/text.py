@@ -39,6 +39,7 @@ from monitoring.scrubbing.patterns import (
     _bearer,
     _card,
     _iban,
+    _jwt,
     _redact_emails,
 )
 
@@ -188,9 +189,33 @@ _CLEAN_LONG_MAX_LENGTH = 4096
 _CLEAN_LONG_MAX_SIZE = 512
 
 
+# Longest text scrubbed: anything longer keeps its head and its tail around TRUNCATED. Request
+# paths, User-Agents, log messages and breadcrumbs are scrubbed on the request path, before the
+# response is sent (and the SDK buffers breadcrumbs): the cost of one request must not grow with
+# what its client chooses to send. Linear patterns bound the cost per character; this bounds the
+# characters. 32 KiB keeps a long traceback's start and its exception, and is above what the SDK
+# sends of a request body (10 KB, ``max_request_body_size="medium"``).
+MAX_SCRUBBED_LENGTH = 32 * 1024
+TRUNCATED = "[truncated]"
+# Characters a secret (a token, a key, an e-mail address, a credential in a URL) can be made of:
+# stripped from either side of a cut, so that no piece of a secret cut in two is left behind,
+# unrecognisable by its pattern.
+_SECRET_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._~+/=%:@$!*#-"
+
+
+def _truncated(text: str) -> str:
+    """``text`` cut to :data:`MAX_SCRUBBED_LENGTH`: its head and tail, minus any word cut in two."""
+    keep = (MAX_SCRUBBED_LENGTH - len(TRUNCATED)) // 2
+    head = text[:keep].rstrip(_SECRET_ALPHABET)
+    tail = text[-keep:].lstrip(_SECRET_ALPHABET)
+    return f"{head}{TRUNCATED}{tail}"
+
+
 def _scrub_text(text: str, pii: bool, code: bool = False) -> str:
     if len(text) < _MIN_SECRET_LENGTH:
         return text
+    if len(text) > MAX_SCRUBBED_LENGTH:
+        text = _truncated(text)
     if len(text) <= _CLEAN_MAX_LENGTH:
         clean, limit = _CLEAN[2 if code else pii], _CLEAN_MAX_SIZE
     elif len(text) <= _CLEAN_LONG_MAX_LENGTH:
@@ -222,7 +247,7 @@ def _scrub_plain_text(text: str, pii: bool, code: bool) -> str:
     if "asic" in text or "ASIC" in text:
         text = _BASIC.sub(_basic, text)
     if "eyJ" in text:
-        text = _JWT.sub(FILTERED, text)
+        text = _JWT.sub(_jwt, text)
     if "$" in text:
         text = _PASSWORD_HASH.sub(FILTERED, text)
     if len(text) < 512 or any(hint in text for hint in _API_KEY_HINTS):
