@@ -426,7 +426,7 @@ class CountingReceiver:
 
         from sentry_sdk.envelope import Envelope
 
-        from tests.sentry_receiver import PROJECT_ID, PUBLIC_KEY
+        from tests.support.sentry_receiver import PROJECT_ID, PUBLIC_KEY
 
         self._key, self._project = PUBLIC_KEY, PROJECT_ID
         self.counts: dict[str, int] = {}

@@ -4,8 +4,8 @@ import pytest
 import sentry_sdk
 
 from monitoring.sentry import is_initialized
-from tests.sentry_receiver import HangingServer, SentryReceiver, free_port, relay_errors
-from tests.servers import start_gunicorn
+from tests.support.sentry_receiver import HangingServer, SentryReceiver, free_port, relay_errors
+from tests.support.servers import start_gunicorn
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -184,7 +184,10 @@ def test_sentry_hanging__requests_answer_at_normal_speed_and_queue_is_bounded(
         slow = timed_requests(http, count=150)  # more than the SDK queue holds
         assert slow < baseline * 3 + 0.02, (baseline, slow)
         worker = sentry_sdk.get_client().transport._worker
-        assert worker._queue.qsize() <= worker._queue.maxsize
+        # Bounded: the first envelope hangs in the sender, the next fill the queue, the rest
+        # are dropped rather than queued without end (a queue never exceeds its maxsize, so
+        # the check is that it is finite and that the overflow was refused, not queued).
+        assert 0 < worker._queue.maxsize == worker._queue.qsize()
         # Closing does not wait for the hung connection beyond the shutdown timeout.
         started = time.perf_counter()
         sentry_sdk.get_client().close(timeout=0.5)

@@ -3,13 +3,14 @@
 import json
 
 import pytest
+import sentry_sdk
 from django.contrib.auth.middleware import AuthenticationMiddleware
 from django.contrib.sessions.middleware import SessionMiddleware
 from django.test import RequestFactory
 
 from monitoring.context import resolved_user, sentry_manager
-from tests.monitoring.conftest import login
-from tests.sentry_receiver import SentryReceiver, relay_errors
+from tests.support.api import login_token
+from tests.support.sentry_receiver import SentryReceiver, relay_errors
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -23,7 +24,7 @@ def test_request_context__login_failed_login_and_error_carry_context(
 ):
     failed = http.post("/api/v1/auth/login", json={"username": teacher.username, "password": "x"})
     assert failed.status_code == 401
-    token = login(http, teacher)
+    token = login_token(http, teacher)
     response = http.post(
         "/probe/boom",
         json={"note": "hello"},
@@ -92,7 +93,7 @@ def test_request_context__login_failed_login_and_error_carry_context(
 def test_request_context__transaction_records_status_and_response_time(
     sentry_receiver, http, probe_urls, teacher
 ):
-    token = login(http, teacher)
+    token = login_token(http, teacher)
     assert http.get("/probe/ok", headers={"Authorization": f"Bearer {token}"}).status_code == 200
     transaction = sentry_receiver.wait_for(
         lambda r: [t for t in r.transactions if t["transaction"] == "/probe/ok"]
@@ -111,7 +112,7 @@ def test_user_context__pii_on_adds_username_email_and_ip(
     receiver = SentryReceiver().start()
     try:
         configure_sentry("development", dsn=receiver.dsn, send_default_pii=True)
-        token = login(http, teacher)
+        token = login_token(http, teacher)
         http.post("/probe/boom", json={}, headers={"Authorization": f"Bearer {token}"})
         event = receiver.wait_for(error_events)[0]
         assert event["user"]["username"] == teacher.username
@@ -149,7 +150,7 @@ def test_resolved_user__never_forces_a_lazy_session_user(teacher):
 
 
 def test_user_context__async_view(sentry_receiver, http, probe_urls, teacher):
-    token = login(http, teacher)
+    token = login_token(http, teacher)
     response = http.get("/probe/async-boom", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 500
     event = sentry_receiver.wait_for(error_events)[0]
@@ -187,16 +188,34 @@ def test_sentry_manager__facade_obeys_the_pii_rule(sentry_receiver):
     assert b"john" not in sentry_receiver.raw_bytes
 
 
-def test_sentry_manager__no_op_without_sentry():
-    sentry_manager.set_user_context(user_id=1, role="student")
-    sentry_manager.set_context("x", {"a": 1})
-    sentry_manager.add_breadcrumb(message="nothing")
+def test_sentry_manager__no_op_without_sentry(configure_sentry):
+    """Set while Sentry is off, nothing lingers on the scope to reach a later event (a request
+    served before Sentry came up must not lend its user to the next error)."""
+    configure_sentry("development", dsn="")
+    assert not sentry_sdk.get_client().is_active()
+    receiver = SentryReceiver().start()
+    try:
+        with sentry_sdk.isolation_scope():
+            sentry_manager.set_user_context(user_id=1, role="student")
+            sentry_manager.set_context("lingering", {"a": 1})
+            sentry_manager.add_breadcrumb(message="lingering crumb")
+            configure_sentry("development", dsn=receiver.dsn)
+            sentry_sdk.capture_message("after sentry came up")
+        event = receiver.wait_for(lambda r: r.events)[0]
+    finally:
+        receiver.stop()
+    assert event["message"] == "after sentry came up"
+    assert "user" not in event
+    assert "user.role" not in event.get("tags", {})
+    assert "lingering" not in event.get("contexts", {})
+    crumbs = (event.get("breadcrumbs") or {}).get("values") or []
+    assert "lingering crumb" not in [crumb.get("message") for crumb in crumbs]
 
 
 def test_logs__json_lines_carry_request_trace_user_and_role(
     sentry_receiver, http, probe_urls, teacher, log_file
 ):
-    token = login(http, teacher)
+    token = login_token(http, teacher)
     http.get("/probe/ok", headers={"Authorization": f"Bearer {token}", "X-Request-ID": "log-req-1"})
     records = [r for r in log_file.records() if r.get("event") == "probe ok"]
     assert records, log_file.text()
