@@ -6,6 +6,7 @@ Every address used is 127.0.0.1: the app, the Sentry receiver, the load generato
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import platform
@@ -14,6 +15,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -23,6 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))  # run as a script from anywhere: the apps live in the root
+
+from tests.support.sentry_receiver import SentryReceiver, free_port  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 # Where the servers run from: this tree, or (``--app-root``) a copy of it, e.g. a clean export of
@@ -180,15 +184,7 @@ def seed_lessons(base_url: str, token: str, *, count: int) -> None:
 # --- gunicorn ------------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@dataclass
+@dataclass(eq=False)
 class Server:
     name: str
     process: subprocess.Popen
@@ -213,8 +209,36 @@ class Server:
             try:
                 self.process.wait(timeout=15)
             except subprocess.TimeoutExpired:
-                self.process.kill()
+                # The master did not stop in time: take its session (workers included) down.
+                os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
+        _running.discard(self)
+
+
+# Servers run in sessions of their own (a Ctrl-C in the terminal must not reach them mid-run),
+# so nothing stops them but us: every started server is stopped when the bench exits, whether it
+# returns, raises, is interrupted (SIGINT) or is told to stop (SIGTERM, SIGHUP).
+_running: set[Server] = set()
+
+
+def stop_all_servers() -> None:
+    for server in list(_running):
+        server.stop()
+
+
+def _exit_on_signal(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)  # unwinds: ``finally`` blocks and atexit stop the servers
+
+
+def _stop_servers_on_exit() -> None:
+    atexit.register(stop_all_servers)
+    if threading.current_thread() is threading.main_thread():
+        for signum in (signal.SIGTERM, signal.SIGHUP):
+            if signal.getsignal(signum) in (signal.SIG_DFL, None):
+                signal.signal(signum, _exit_on_signal)
+
+
+_stop_servers_on_exit()
 
 
 def start_server(
@@ -245,6 +269,7 @@ def start_server(
         start_new_session=True,
     )
     server = Server(name, process, port, log_path)
+    _running.add(server)
     import httpx
 
     deadline = time.monotonic() + 60
@@ -410,73 +435,7 @@ def write_results(name: str, markdown: str, data: object) -> tuple[Path, Path]:
 # --- a loopback Sentry that only counts ---------------------------------------------------------
 
 
-class CountingReceiver:
-    """A Sentry ingestion endpoint on 127.0.0.1 that answers 200 and counts items by type.
-
-    ``tests/sentry_receiver.py`` parses and keeps every envelope, which is what tests need but
-    costs more CPU per envelope than the workers spend producing it; under load its backlog
-    fills the SDK's send queue and the SDK drops envelopes (skipping their serialisation), which
-    would flatter the configurations that send the most. This one decompresses and counts.
-    """
-
-    def __init__(self) -> None:
-        import gzip
-        import threading
-        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-        from sentry_sdk.envelope import Envelope
-
-        from tests.sentry_receiver import PROJECT_ID, PUBLIC_KEY
-
-        self._key, self._project = PUBLIC_KEY, PROJECT_ID
-        self.counts: dict[str, int] = {}
-        self._lock = threading.Lock()
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-            # The status line and the body are two writes: without TCP_NODELAY the second waits
-            # for the client's delayed ACK (40 ms), and the SDK's one sender thread with it.
-            disable_nagle_algorithm = True
-
-            def log_message(self, format: str, *args: object) -> None:
-                pass
-
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-                if self.headers.get("Content-Encoding") == "gzip":
-                    body = gzip.decompress(body)
-                found: dict[str, int] = {}
-                for item in Envelope.deserialize(body).items:  # headers parsed, payloads not
-                    kind = item.headers.get("type", "?")
-                    found[kind] = found.get(kind, 0) + 1
-                with receiver._lock:
-                    for kind, count in found.items():
-                        receiver.counts[kind] = receiver.counts.get(kind, 0) + count
-                self.send_response(200)
-                self.send_header("Content-Length", "2")
-                self.end_headers()
-                self.wfile.write(b"{}")
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.port = self.server.server_address[1]
-        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    @property
-    def dsn(self) -> str:
-        return f"http://{self._key}@127.0.0.1:{self.port}/{self._project}"
-
-    def start(self) -> CountingReceiver:
-        self._thread.start()
-        return self
-
-    def take(self) -> dict[str, int]:
-        """The counts since the last call."""
-        with self._lock:
-            counts, self.counts = self.counts, {}
-        return counts
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+def counting_receiver() -> SentryReceiver:
+    """The tests' loopback Sentry (every compression the SDK may use, ``TCP_NODELAY``), counting
+    items by type instead of keeping them: cheap enough not to fall behind under load."""
+    return SentryReceiver(keep_payloads=False).start()

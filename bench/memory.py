@@ -26,9 +26,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.harness import (
     MONITORING_TOKEN,
-    CountingReceiver,
     access_token,
     base_environment,
+    counting_receiver,
     cpu_seconds,
     machine,
     machine_markdown,
@@ -103,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     require_wrk()
     use_app_root(args.app_root)
     started = time.perf_counter()
-    receiver = CountingReceiver().start()
+    receiver = counting_receiver()
     readings: list[tuple[int, int, float]] = []  # (requests, rss KiB, seconds so far)
     with tempfile.TemporaryDirectory(prefix="toolbox-bench-") as tmp:
         work = Path(tmp)

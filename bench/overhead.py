@@ -15,7 +15,7 @@ loaded in turn (A B C D E, A B C D E, ...) so that a drift of the machine hits a
 
 All in production settings (DEBUG off), profiling off, our logs on as in production. Every DSN
 points at a loopback receiver in this process that counts what arrives
-(:class:`bench.harness.CountingReceiver`). Two endpoints: ``GET /api/v1/content?limit=20`` with
+(:func:`bench.harness.counting_receiver`). Two endpoints: ``GET /api/v1/content?limit=20`` with
 a Bearer token (JWT check, four queries, user context) and ``GET /sentry/status`` with the
 monitoring token (no database work); ``--endpoints me`` adds ``GET /api/v1/auth/me``.
 
@@ -40,11 +40,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.harness import (
     MONITORING_TOKEN,
-    CountingReceiver,
     Server,
     WrkResult,
     access_token,
     base_environment,
+    counting_receiver,
     cpu_seconds,
     machine,
     machine_busy_seconds,
@@ -58,6 +58,7 @@ from bench.harness import (
     use_app_root,
     write_results,
 )
+from tests.support.sentry_receiver import SentryReceiver
 
 
 @dataclass(frozen=True)
@@ -161,7 +162,7 @@ def headers_for(endpoint: str, token: str) -> dict[str, str]:
 
 def measure(
     server: Server,
-    receiver: CountingReceiver,
+    receiver: SentryReceiver,
     path: str,
     headers: dict[str, str],
     seconds: float,
@@ -279,7 +280,7 @@ def main(argv: list[str] | None = None) -> int:
     endpoints = [e for e in ENDPOINTS if e in args.endpoints.split(",")]
     started = time.perf_counter()
 
-    receiver = CountingReceiver().start()
+    receiver = counting_receiver()
     servers: dict[str, Server] = {}
     retried = 0
     with tempfile.TemporaryDirectory(prefix="toolbox-bench-") as tmp:

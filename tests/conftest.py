@@ -9,10 +9,10 @@ import pytest
 
 from monitoring.conf import SentryConfig
 from monitoring.sentry import init_sentry
-from tests.sentry_receiver import SentryReceiver
+from tests.support.sentry_receiver import SentryReceiver
 
 # Fixtures shared by several test packages.
-pytest_plugins = ["tests.ratelimit_support"]
+pytest_plugins = ["tests.support.ratelimit"]
 
 TEST_RELEASE = "toolbox@9.9.9-test"
 TEST_SERVER_NAME = "toolbox-test-host"

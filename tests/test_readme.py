@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from tests.servers import ROOT, ServerDatabase, run_manage, start_gunicorn
+from tests.support.servers import ROOT, ServerDatabase, run_manage, start_gunicorn
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 

@@ -30,7 +30,7 @@ from accounts import tokens
 from monitoring.conf import SentryConfig
 from monitoring.sentry import init_sentry
 from tests.accounts.factories import make_user
-from tests.sentry_receiver import SentryReceiver
+from tests.support.sentry_receiver import SentryReceiver
 from toolbox.api import api
 
 pytestmark = [

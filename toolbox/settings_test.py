@@ -10,7 +10,7 @@ os.environ["LOG_FILE"] = str(Path(__file__).resolve().parent.parent / "var" / "l
 
 # The suite generates far more content than a teacher would, and the counters live in the shared
 # Redis across tests and runs: the per-user limits are tested where a test lowers them
-# (tests/ratelimit_support.py). Environment variables still win, and reach the app servers tests
+# (tests/support/ratelimit.py). Environment variables still win, and reach the app servers tests
 # start in subprocesses.
 for _limit in (
     "LESSON_GENERATE_RATE_LIMIT",

@@ -18,8 +18,8 @@ from django.utils import timezone
 
 from accounts.models import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, Classroom, Role
 from tests.accounts.factories import make_user
-from tests.providers.support import Api
-from tests.servers import ROOT, app_environment
+from tests.support.api import Api
+from tests.support.servers import ROOT, app_environment
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.core.management.base import CommandError
 from accounts.management.commands.seed_demo_users import DEMO_USERS
 from accounts.models import Classroom, User
 from accounts.services import PasswordRejected, user_create
-from tests.servers import ROOT, app_environment
+from tests.support.servers import ROOT, app_environment
 
 pytestmark = pytest.mark.django_db
 

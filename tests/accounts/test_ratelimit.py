@@ -12,8 +12,9 @@ from jobs.models import GenerationJob
 from monitoring.conf import ConfigError, RateLimit, env_rate_limit
 from terrain.models import Terrain
 from tests.accounts.factories import make_user
-from tests.roblox.helpers import VALID_LUAU, post_json
-from tests.servers import ROOT, app_environment
+from tests.support.api import post_json
+from tests.support.luau import VALID_LUAU
+from tests.support.servers import ROOT, app_environment
 
 LESSON = {
     "subject": "science",

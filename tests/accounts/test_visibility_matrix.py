@@ -15,7 +15,8 @@ from accounts.models import Role
 from lessons.schemas import LessonForStudentOut
 from quizzes.schemas import QuizForStudentOut
 from tests.accounts.factories import make_user
-from tests.providers.support import Api, classroom_with, offline_only  # noqa: F401  (fixture)
+from tests.support.api import Api, classroom_with
+from tests.support.llm import offline_only  # noqa: F401  (fixtures)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("offline_only")]
 

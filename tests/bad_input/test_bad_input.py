@@ -23,7 +23,7 @@ from quizzes.models import Quiz, QuizAttempt
 from roblox.models import RobloxScript
 from terrain.models import Terrain
 from tests.accounts.factories import PASSWORD, make_user
-from tests.sentry_receiver import SentryReceiver
+from tests.support.sentry_receiver import SentryReceiver
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

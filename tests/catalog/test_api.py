@@ -7,7 +7,7 @@ import pytest
 
 from lessons.models import Lesson
 from quizzes.models import Quiz
-from tests.providers.support import Api
+from tests.support.api import Api
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("offline_only")]
 

@@ -1,7 +1,3 @@
-from tests.live.fixtures import channel_layer  # noqa: F401  (fixtures)
-from tests.providers.support import (  # noqa: F401  (fixtures)
-    fresh_breakers,
-    offline_only,
-    student,
-    teacher,
-)
+from tests.support.live import channel_layer  # noqa: F401  (fixtures)
+from tests.support.llm import fresh_breakers, offline_only  # noqa: F401  (fixtures)
+from tests.support.users import student, teacher  # noqa: F401  (fixtures)

@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 
-from tests.live.servers import delete_keys, start_asgi, start_worker, wait_until_serving
-from tests.live.support import REDIS_URL, RUN_PREFIX
-from tests.servers import ROOT, AppServer, ServerDatabase, run_manage
+from tests.support.live import REDIS_URL, RUN_PREFIX
+from tests.support.live_servers import delete_keys, start_asgi, start_worker, wait_until_serving
+from tests.support.servers import ROOT, AppServer, ServerDatabase, run_manage
 
 pytestmark = pytest.mark.slow
 

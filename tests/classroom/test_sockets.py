@@ -15,7 +15,7 @@ from live import protocol
 from live.routing import websocket_application
 from tests.accounts.factories import make_user
 from tests.classroom.support import class_of, quiz_of
-from tests.live.support import closed_with, receive, receive_until, run, send, socket
+from tests.support.live import closed_with, receive, receive_until, run, send, socket
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("offline_only")]
 

@@ -13,8 +13,8 @@ from datetime import UTC, datetime, timedelta
 import jwt
 import pytest
 
-from tests.deploy.conftest import ADMIN, ADMIN_PASSWORD, strong_secret_key
-from tests.servers import ROOT, app_environment, start_gunicorn
+from tests.support.deploy import ADMIN, ADMIN_PASSWORD, strong_secret_key
+from tests.support.servers import ROOT, app_environment, start_gunicorn
 from toolbox.settings import DEV_SECRET_KEY
 
 HARDENED_SPELLINGS = ["staging", "Production", "prod", "PRODUCTION", "qa", "production "]

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from tests.deploy.conftest import strong_secret_key
-from tests.servers import start_gunicorn
+from tests.support.deploy import strong_secret_key
+from tests.support.servers import start_gunicorn
 
 pytestmark = pytest.mark.slow
 

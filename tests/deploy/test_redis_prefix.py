@@ -16,8 +16,8 @@ import pytest
 import redis
 
 from providers.breaker import OPENAI, breakers_reset, get_breaker
-from tests.deploy.conftest import ADMIN, ADMIN_PASSWORD
-from tests.servers import start_gunicorn
+from tests.support.deploy import ADMIN, ADMIN_PASSWORD
+from tests.support.servers import start_gunicorn
 
 pytestmark = pytest.mark.slow
 

@@ -15,9 +15,9 @@ from random import Random
 import pytest
 
 from monitoring.tracing import untrusted_trace_headers
-from tests.deploy.conftest import strong_secret_key
-from tests.sentry_receiver import SentryReceiver
-from tests.servers import start_gunicorn
+from tests.support.deploy import strong_secret_key
+from tests.support.sentry_receiver import SentryReceiver
+from tests.support.servers import start_gunicorn
 
 pytestmark = pytest.mark.slow
 

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import httpx
 
-from tests.faults.conftest import TEACHER, TEACHER_PASSWORD
-from tests.servers import AppServer, start_gunicorn
+from tests.faults.support import TEACHER, TEACHER_PASSWORD
+from tests.support.servers import AppServer, start_gunicorn
 
 
 @dataclass

@@ -14,7 +14,7 @@ import selectors
 import socket
 import threading
 
-from tests.sentry_receiver import free_port
+from tests.support.sentry_receiver import free_port
 
 
 class TcpProxy:

@@ -15,10 +15,10 @@ import httpx
 import psycopg
 import pytest
 
-from tests.faults.conftest import SCRAPER, TEACHER, TEACHER_PASSWORD, production_env
+from tests.faults.support import SCRAPER, TEACHER, TEACHER_PASSWORD, production_env
 from tests.faults.tcp_proxy import TcpProxy
-from tests.sentry_receiver import SentryReceiver
-from tests.servers import start_gunicorn
+from tests.support.sentry_receiver import SentryReceiver
+from tests.support.servers import start_gunicorn
 
 pytestmark = pytest.mark.slow
 

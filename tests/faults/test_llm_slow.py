@@ -13,13 +13,8 @@ import time
 import pytest
 
 from providers.breaker import OPENAI, breaker_states
-from tests.providers.support import (
-    FAIL_MAX,
-    RESET_SECONDS,
-    TIMEOUT_SECONDS,
-    TricklingServer,
-    live_login,
-)
+from tests.support.api import live_login
+from tests.support.llm import FAIL_MAX, RESET_SECONDS, TIMEOUT_SECONDS, TricklingServer
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -17,11 +17,11 @@ import pytest
 import redis
 
 from accounts.throttling import SHARED_CACHE_RETRY_SECONDS
-from tests.fake_openai import LLM_TITLE_PREFIX, fake_openai
-from tests.faults.conftest import TEACHER, TEACHER_PASSWORD, production_env
+from tests.faults.support import TEACHER, TEACHER_PASSWORD, production_env
 from tests.faults.tcp_proxy import TcpProxy
-from tests.sentry_receiver import SentryReceiver
-from tests.servers import start_gunicorn
+from tests.support.fake_openai import LLM_TITLE_PREFIX, fake_openai
+from tests.support.sentry_receiver import SentryReceiver
+from tests.support.servers import start_gunicorn
 
 pytestmark = pytest.mark.slow
 
@@ -115,11 +115,9 @@ def test_redis_down__http_keeps_working_health_degraded_then_back_without_restar
             health = client.get("/health")
             assert health.status_code == 200
             assert health.json()["status"] == "degraded"
-            assert health.json()["checks"]["cache"] == {
-                "status": "degraded",
-                "latency_ms": health.json()["checks"]["cache"]["latency_ms"],
-                "message": "cache unreachable",
-            }
+            cache = health.json()["checks"]["cache"]
+            assert cache.pop("latency_ms") >= 0
+            assert cache == {"status": "degraded", "message": "cache unreachable"}
             assert time.monotonic() - went_down < 3, "a refused Redis must not slow requests"
 
             proxy.start()

@@ -19,7 +19,13 @@ import pytest
 
 from tests.faults.fleet import Fleet
 from tests.faults.processes import children_of, wait_for_exit, wait_for_workers
-from tests.sentry_receiver import PROJECT_ID, PUBLIC_KEY, HangingServer, SentryReceiver, free_port
+from tests.support.sentry_receiver import (
+    PROJECT_ID,
+    PUBLIC_KEY,
+    HangingServer,
+    SentryReceiver,
+    free_port,
+)
 
 pytestmark = pytest.mark.slow
 

@@ -1,1 +1,1 @@
-from tests.deploy.conftest import server_database  # noqa: F401  (fixture)
+from tests.support.deploy import server_database  # noqa: F401  (fixture)

@@ -9,8 +9,8 @@ from html.parser import HTMLParser
 import httpx
 import pytest
 
-from tests.deploy.conftest import strong_secret_key
-from tests.servers import start_gunicorn
+from tests.support.deploy import strong_secret_key
+from tests.support.servers import start_gunicorn
 
 EXPECTED_LINKS = {"/api/docs", "/admin/", "/health", "/api/v1/catalog"}
 MAX_PAGE_BYTES = 10 * 1024

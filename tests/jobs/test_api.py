@@ -10,7 +10,7 @@ from jobs.models import GenerationJob, JobKind
 from lessons.models import Lesson
 from quizzes.models import Quiz
 from tests.accounts.factories import make_user
-from tests.providers.support import Api
+from tests.support.api import Api
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("offline_only")]
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from jobs import services
 from jobs.models import GenerationJob, JobKind, JobStatus
 from live.broadcasting import job_group
-from tests.providers.support import Api
+from tests.support.api import Api
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("offline_only")]
 
@@ -92,7 +92,7 @@ def test_sweep__runs_when_a_celery_worker_starts_and_from_manage_py(teacher, cap
 
 @pytest.mark.parametrize("value", ["soon", "59", "-1"])
 def test_settings__a_bad_job_timeout_stops_startup_with_one_line(value):
-    from tests.providers.test_settings import load_settings
+    from tests.support.servers import load_settings
 
     result = load_settings(JOB_TIMEOUT_SECONDS=value)
     assert result.returncode == 2

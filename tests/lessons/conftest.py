@@ -1,8 +1,2 @@
-from tests.providers.support import (  # noqa: F401  (fixtures)
-    admin_user,
-    fresh_breakers,
-    llm,
-    offline_only,
-    student,
-    teacher,
-)
+from tests.support.llm import fresh_breakers, llm, offline_only  # noqa: F401  (fixtures)
+from tests.support.users import admin_user, student, teacher  # noqa: F401  (fixtures)

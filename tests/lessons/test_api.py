@@ -10,7 +10,7 @@ from lessons.models import Complexity, ContentType, Lesson
 from providers.base import LessonRequest
 from providers.offline import offline_provider
 from tests.accounts.factories import make_user
-from tests.providers.support import Api, classroom_with
+from tests.support.api import Api, classroom_with
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("offline_only")]
 

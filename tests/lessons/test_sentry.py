@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.providers.support import children_of, live_login, spans_by_op, transaction_named
-from tests.sentry_receiver import relay_errors
+from tests.support.api import live_login
+from tests.support.envelopes import children_of, spans_by_op, transaction_named
+from tests.support.sentry_receiver import relay_errors
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("offline_only")]
 

@@ -1,11 +1,6 @@
-from tests.live.fixtures import (  # noqa: F401  (fixtures)
+from tests.support.live import (  # noqa: F401  (fixtures)
     channel_layer,
     redis_channel_layer,
 )
-from tests.providers.support import (  # noqa: F401  (fixtures)
-    admin_user,
-    fresh_breakers,
-    offline_only,
-    student,
-    teacher,
-)
+from tests.support.llm import fresh_breakers, offline_only  # noqa: F401  (fixtures)
+from tests.support.users import admin_user, student, teacher  # noqa: F401  (fixtures)

@@ -12,7 +12,8 @@ from live import protocol
 from quizzes.generation import grade_attempt
 from quizzes.models import Quiz, QuizAttempt
 from tests.accounts.factories import make_user
-from tests.live.support import (
+from tests.support.api import Api, classroom_with
+from tests.support.live import (
     access_token,
     closed_with,
     receive,
@@ -21,7 +22,6 @@ from tests.live.support import (
     send,
     socket,
 )
-from tests.providers.support import Api, classroom_with
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("offline_only")]
 

@@ -6,7 +6,8 @@ import pytest
 
 from accounts.models import Role
 from tests.accounts.factories import make_user
-from tests.live.support import (
+from tests.support.api import Api, classroom_with
+from tests.support.live import (
     access_token,
     closed_with,
     receive,
@@ -14,8 +15,7 @@ from tests.live.support import (
     send,
     socket,
 )
-from tests.providers.support import Api, classroom_with
-from tests.sentry_receiver import SentryReceiver, relay_errors
+from tests.support.sentry_receiver import SentryReceiver, relay_errors
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("offline_only")]
 

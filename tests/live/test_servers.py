@@ -19,7 +19,8 @@ import websockets
 from django.conf import settings as django_settings
 
 from monitoring.management.commands.runserver import Command as Runserver
-from tests.live.servers import (
+from tests.support.live import REDIS_URL, RUN_PREFIX
+from tests.support.live_servers import (
     delete_keys,
     seed_classroom,
     start_asgi,
@@ -27,9 +28,8 @@ from tests.live.servers import (
     start_worker,
     wait_until_serving,
 )
-from tests.live.support import REDIS_URL, RUN_PREFIX
-from tests.sentry_receiver import SentryReceiver, relay_errors
-from tests.servers import AppServer, ServerDatabase
+from tests.support.sentry_receiver import SentryReceiver, relay_errors
+from tests.support.servers import AppServer, ServerDatabase
 
 pytestmark = pytest.mark.slow
 

@@ -16,8 +16,8 @@ from accounts import tokens
 from jobs.models import GenerationJob, JobKind
 from live import protocol
 from live.consumers import base
-from tests.live.support import closed_with, receive, run, send, socket
-from tests.providers.support import classroom_with
+from tests.support.api import classroom_with
+from tests.support.live import closed_with, receive, run, send, socket
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("offline_only")]
 

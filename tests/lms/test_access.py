@@ -12,7 +12,7 @@ from accounts.models import Role
 from quizzes.models import Quiz
 from tests.accounts.factories import make_user
 from tests.lms.support import assert_cartridge, assert_qti_package, class_of, lesson_of, quiz_of
-from tests.providers.support import Api
+from tests.support.api import Api
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("offline_only")]
 

@@ -23,7 +23,7 @@ from tests.lms.support import (
     quiz_of,
     xml_of,
 )
-from tests.providers.support import Api
+from tests.support.api import Api
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("offline_only")]
 

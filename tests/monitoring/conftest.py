@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
 
-from tests.accounts.factories import PASSWORD, make_user
+from tests.accounts.factories import make_user
 
 
 @pytest.fixture
@@ -23,14 +23,6 @@ def _fresh_cache():
 @pytest.fixture
 def teacher(db):
     return make_user("teacher", username="ada-lovelace-teacher", email="ada.teacher@example.com")
-
-
-def login(http, user) -> str:
-    response = http.post(
-        "/api/v1/auth/login", json={"username": user.username, "password": PASSWORD}
-    )
-    assert response.status_code == 200, response.text
-    return response.json()["access"]
 
 
 class LogFile:

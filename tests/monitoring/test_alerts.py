@@ -5,7 +5,7 @@ import pytest
 from monitoring import alerts, runtime
 from monitoring.models import Alert, MonitoringSettings
 from tests.accounts.factories import make_user
-from tests.monitoring.conftest import login
+from tests.support.api import login_token
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -30,7 +30,7 @@ def alert_events(receiver):
 def test_alert__error_rate_crossing_sends_one_event(
     sentry_receiver, http, probe_urls, teacher, sensitive_alerts, client
 ):
-    token = login(http, teacher)
+    token = login_token(http, teacher)
     headers = {"Authorization": f"Bearer {token}"}
     for _ in range(12):
         assert http.post("/probe/boom", json={}, headers=headers).status_code == 500

@@ -4,8 +4,8 @@ import pytest
 import sentry_sdk
 
 from monitoring.sentry import is_initialized
-from tests.sentry_receiver import HangingServer, SentryReceiver, free_port, relay_errors
-from tests.servers import start_gunicorn
+from tests.support.sentry_receiver import HangingServer, SentryReceiver, free_port, relay_errors
+from tests.support.servers import start_gunicorn
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -184,46 +184,13 @@ def test_sentry_hanging__requests_answer_at_normal_speed_and_queue_is_bounded(
         slow = timed_requests(http, count=150)  # more than the SDK queue holds
         assert slow < baseline * 3 + 0.02, (baseline, slow)
         worker = sentry_sdk.get_client().transport._worker
-        assert worker._queue.qsize() <= worker._queue.maxsize
+        # Bounded: the first envelope hangs in the sender, the next fill the queue, the rest
+        # are dropped rather than queued without end (a queue never exceeds its maxsize, so
+        # the check is that it is finite and that the overflow was refused, not queued).
+        assert 0 < worker._queue.maxsize == worker._queue.qsize()
         # Closing does not wait for the hung connection beyond the shutdown timeout.
         started = time.perf_counter()
         sentry_sdk.get_client().close(timeout=0.5)
         assert time.perf_counter() - started < 1.5
     finally:
         hanging.stop()
-
-
-@pytest.mark.parametrize("path", ["/metrics", "/sentry/status"])
-def test_access__production_requires_token_or_staff_session(configure_sentry, http, settings, path):
-    from tests.accounts.factories import PASSWORD, make_user
-
-    settings.MONITORING_TOKEN = MONITORING_TOKEN
-    configure_sentry("production", dsn="")
-    anonymous = http.get(path)
-    assert anonymous.status_code == 401
-    assert anonymous.json() == {"detail": "Unauthorized"}
-    assert (
-        http.get(path, headers={"Authorization": "Bearer wrong-token-000000000"}).status_code == 401
-    )
-    assert http.get(path, headers=SCRAPER).status_code == 200
-    assert http.get("/health").status_code == 200  # load balancers need no token
-    assert http.get("/sentry-debug").status_code == 404
-
-    staff = make_user("admin", username="ops-admin")
-    teacher = make_user("teacher", username="not-staff")
-    for user, expected in ((teacher, 401), (staff, 200)):
-        http.cookies.clear()
-        login_page = http.get("/admin/login/")
-        csrf = login_page.cookies["csrftoken"]
-        http.post(
-            "/admin/login/",
-            data={"username": user.username, "password": PASSWORD, "csrfmiddlewaretoken": csrf},
-            headers={"Referer": f"{http.base_url}/admin/login/"},
-        )
-        assert http.get(path).status_code == expected, user.username
-    http.cookies.clear()
-
-
-def test_access__open_in_development(http):
-    assert http.get("/metrics").status_code == 200
-    assert http.get("/sentry/status").status_code == 200

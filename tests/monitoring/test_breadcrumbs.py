@@ -11,9 +11,9 @@ from django.db.models.signals import post_delete, post_save
 
 from accounts.models import Classroom
 from monitoring import breadcrumbs
-from tests.monitoring.conftest import login
-from tests.sentry_receiver import SentryReceiver
-from tests.servers import start_gunicorn
+from tests.support.api import login_token
+from tests.support.sentry_receiver import SentryReceiver
+from tests.support.servers import start_gunicorn
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -92,7 +92,7 @@ def test_database_connection__becomes_a_db_breadcrumb(sentry_receiver):
 def test_request_lifecycle__start_and_finish_breadcrumbs_on_an_error(
     sentry_receiver, http, probe_urls, teacher
 ):
-    token = login(http, teacher)
+    token = login_token(http, teacher)
     http.post("/probe/boom", json={}, headers={"Authorization": f"Bearer {token}"})
     requests = [c["message"] for c in crumbs_of(sentry_receiver, "request")]
     assert "POST /probe/boom started" in requests

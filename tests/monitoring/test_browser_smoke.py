@@ -12,7 +12,7 @@ import pytest
 
 from tests.accounts.factories import make_user
 from tests.monitoring.browser_support import session_cookies
-from tests.sentry_receiver import relay_errors
+from tests.support.sentry_receiver import relay_errors
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

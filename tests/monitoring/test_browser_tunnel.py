@@ -21,7 +21,7 @@ from tests.monitoring.browser_support import (
     replay_items,
     session_cookies,
 )
-from tests.sentry_receiver import PROJECT_ID, PUBLIC_KEY, relay_errors
+from tests.support.sentry_receiver import PROJECT_ID, PUBLIC_KEY, relay_errors
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -219,7 +219,7 @@ def test_sentry_tunnel__without_sentry_answers_404_and_sends_nothing(http, rate_
 def test_sentry_tunnel__anonymous_post_never_waits_for_a_hanging_sentry(
     http, configure_sentry, rate_limit
 ):
-    from tests.sentry_receiver import HangingServer
+    from tests.support.sentry_receiver import HangingServer
 
     hanging = HangingServer().start()
     try:

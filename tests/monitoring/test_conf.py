@@ -4,7 +4,7 @@ import sys
 import pytest
 
 from monitoring.conf import ConfigError, SentryConfig
-from tests.servers import ROOT, app_environment
+from tests.support.servers import ROOT, app_environment
 
 # Django's criteria for a production key: 50+ characters, 5+ distinct ("x" * 50 is refused).
 STRONG_KEY = "test-only-3f9c1a7e5b2d8046-Kx7Qm2Vz9Lp4Rt6Wn8Yb1Hc5Jd0"

@@ -19,7 +19,7 @@ from monitoring.services import metrics_snapshot_reset, metrics_snapshot_take, m
 from quizzes.models import Quiz
 from quizzes.services import quiz_attempt_submit, quiz_generate
 from tests.accounts.factories import make_user
-from tests.servers import ServerDatabase, run_manage, start_gunicorn
+from tests.support.servers import ServerDatabase, run_manage, start_gunicorn
 
 pytestmark = [pytest.mark.django_db]
 

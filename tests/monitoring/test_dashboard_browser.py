@@ -25,8 +25,8 @@ from quizzes.services import quiz_attempt_submit, quiz_generate
 from terrain.generation import TerrainParams
 from terrain.services import terrain_generate
 from tests.accounts.factories import PASSWORD, make_user
-from tests.fake_openai import fake_openai
-from tests.monitoring.conftest import login
+from tests.support.api import login_token
+from tests.support.fake_openai import fake_openai
 
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -129,7 +129,7 @@ def seed(live_server, settings) -> dict[str, int]:
     llm_lessons(teacher.pk, settings)
 
     with httpx.Client(base_url=live_server.url, timeout=20) as client:
-        headers = {"Authorization": f"Bearer {login(client, teacher)}"}
+        headers = {"Authorization": f"Bearer {login_token(client, teacher)}"}
         for minutes_ago, rounds in ((15, 3), (10, 6), (5, 4)):
             traffic(client, headers, rounds=rounds)
             metrics_snapshot_take(now=now - timedelta(minutes=minutes_ago))

@@ -9,7 +9,7 @@ import sentry_sdk
 
 from monitoring import runtime
 from monitoring.models import MonitoringSettings
-from tests.sentry_receiver import PROJECT_ID, PUBLIC_KEY, SentryReceiver, free_port
+from tests.support.sentry_receiver import PROJECT_ID, PUBLIC_KEY, SentryReceiver, free_port
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

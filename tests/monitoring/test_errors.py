@@ -8,8 +8,8 @@ from django.http import Http404
 from ninja.errors import HttpError
 
 from monitoring.errors import ERRORS, classify_event, client_error_status, register_component
-from tests.monitoring.conftest import login
-from tests.sentry_receiver import SentryReceiver
+from tests.support.api import login_token
+from tests.support.sentry_receiver import SentryReceiver
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -50,7 +50,7 @@ def test_policy__client_errors_send_no_event_in_production(
     from django.core.cache import cache
 
     cache.clear()
-    token = login(http, token_user)
+    token = login_token(http, token_user)
     assert (
         http.post("/probe/boom", json={}, headers={"Authorization": f"Bearer {token}"}).status_code
         == 500
@@ -75,7 +75,7 @@ def test_policy__client_errors_are_events_in_development(sentry_receiver, http):
 def test_policy__unhandled_error_is_json_500_and_one_event(
     sentry_receiver, http, probe_urls, teacher
 ):
-    token = login(http, teacher)
+    token = login_token(http, teacher)
     response = http.post("/probe/boom", json={}, headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 500
     assert response.json() == {

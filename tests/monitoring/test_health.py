@@ -1,6 +1,6 @@
 """/health: every check on its own, concurrently, with time limits."""
 
-import time
+import threading
 
 import pytest
 import sentry_sdk
@@ -11,7 +11,7 @@ from django.db.migrations.recorder import MigrationRecorder
 from monitoring import health
 from monitoring.circuits import _sources as circuit_sources
 from monitoring.circuits import register_circuit
-from tests.sentry_receiver import HangingServer, free_port
+from tests.support.sentry_receiver import HangingServer, free_port
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -34,22 +34,21 @@ def test_health__all_checks_healthy(http):
 
 
 def test_health__pending_migration_is_unhealthy(http):
+    # The app's latest migration: un-recording an earlier one leaves the leaf applied, and the
+    # plan (leaf nodes to apply) empty.
+    (leaf,) = MigrationLoader(connection).graph.leaf_nodes("monitoring")
     recorder = MigrationRecorder(connection)
-    # The app's latest migration: Django plans up to the leaves, so that is what must be missing.
-    ((app, name),) = MigrationLoader(connection).graph.leaf_nodes("monitoring")
-    recorder.migration_qs.filter(app=app, name=name).get().delete()
+    recorder.migration_qs.filter(app=leaf[0], name=leaf[1]).get().delete()
     try:
         status, body = checks_of(http)
         assert status == 503
         assert body["status"] == "unhealthy"
-        assert body["checks"]["migrations"] == {
-            "status": "unhealthy",
-            "latency_ms": body["checks"]["migrations"]["latency_ms"],
-            "message": "1 migration(s) not applied",
-        }
+        migrations = body["checks"]["migrations"]
+        assert migrations.pop("latency_ms") >= 0
+        assert migrations == {"status": "unhealthy", "message": "1 migration(s) not applied"}
         assert body["checks"]["database"]["status"] == "healthy"
     finally:
-        recorder.record_applied(app, name)
+        recorder.record_applied(*leaf)
 
 
 def test_health__cache_down_is_degraded(http, settings):
@@ -105,12 +104,21 @@ def test_health__saturated_sentry_queue_is_degraded(http, configure_sentry):
 
 
 def test_run_checks__concurrent_with_a_time_limit_each():
+    # Ordering by events, not by the clock: both slow checks must be running at once to pass the
+    # barrier (run one after the other, the first waits alone and breaks it), and they stay
+    # blocked until after the results are in (so "timed out" is the time limit answering).
+    together = threading.Barrier(2)
+    both_running = threading.Event()
+    release = threading.Event()
+
     class Slow(health.HealthCheck):
         name = "slow"
         timeout_seconds = 0.3
 
         def run(self):
-            time.sleep(1.0)
+            together.wait(timeout=10)
+            both_running.set()
+            release.wait(timeout=30)
 
     class AlsoSlow(Slow):
         name = "also_slow"
@@ -121,10 +129,11 @@ def test_run_checks__concurrent_with_a_time_limit_each():
         def run(self):
             raise KeyError("internal detail /etc/secret")
 
-    started = time.perf_counter()
-    results = health.run_checks([Slow(), AlsoSlow(), Crashing()])
-    elapsed = time.perf_counter() - started
-    assert elapsed < 0.9  # concurrently, and not waiting for the slow ones
+    try:
+        results = health.run_checks([Slow(), AlsoSlow(), Crashing()])
+        assert both_running.wait(timeout=15), "the slow checks did not run concurrently"
+    finally:
+        release.set()
     assert results["slow"].status == "degraded" and results["slow"].message == "timed out"
     assert results["also_slow"].message == "timed out"
     assert results["crashing"].status == "unhealthy"

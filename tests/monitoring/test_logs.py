@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from tests.servers import ROOT, app_environment
+from tests.support.servers import ROOT, app_environment
 
 pytestmark = pytest.mark.slow
 

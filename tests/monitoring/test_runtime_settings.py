@@ -11,8 +11,8 @@ from django.conf import settings as django_settings
 from monitoring import runtime
 from monitoring.models import MonitoringSettings, RouteSampleRate
 from tests.accounts.factories import make_user
-from tests.sentry_receiver import SentryReceiver
-from tests.servers import ServerDatabase, run_manage, start_gunicorn
+from tests.support.sentry_receiver import SentryReceiver
+from tests.support.servers import ServerDatabase, run_manage, start_gunicorn
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -38,7 +38,7 @@ from monitoring.scrubbing.known import (
     harvest_exc_info,
     redact_known,
 )
-from tests.monitoring.test_scrubbing import (
+from tests.support.scrubbing import (
     TEXT,
     CapturingTransport,
     error_event,

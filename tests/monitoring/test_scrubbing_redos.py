@@ -23,9 +23,9 @@ import pytest
 
 from monitoring.scrubbing import before_breadcrumb, before_send, before_send_log, scrub, scrub_text
 from monitoring.scrubbing.text import MAX_SCRUBBED_LENGTH, TRUNCATED
-from tests.live.servers import start_asgi, wait_until_serving
-from tests.sentry_receiver import SentryReceiver
-from tests.servers import AppServer
+from tests.support.live_servers import start_asgi, wait_until_serving
+from tests.support.sentry_receiver import SentryReceiver
+from tests.support.servers import AppServer
 
 MODULES = (
     "monitoring.scrubbing.patterns",

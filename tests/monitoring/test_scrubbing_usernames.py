@@ -18,10 +18,10 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from tests.faults.conftest import production_env
+from tests.faults.support import production_env
 from tests.faults.tcp_proxy import TcpProxy
-from tests.sentry_receiver import SentryReceiver
-from tests.servers import ServerDatabase, run_manage, start_gunicorn
+from tests.support.sentry_receiver import SentryReceiver
+from tests.support.servers import ServerDatabase, run_manage, start_gunicorn
 
 pytestmark = pytest.mark.slow
 

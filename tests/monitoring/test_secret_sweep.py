@@ -10,9 +10,9 @@ import urllib.parse
 
 import pytest
 
-from tests.monitoring.conftest import login
-from tests.relay_check import relay_leftovers
-from tests.sentry_receiver import relay_errors
+from tests.support.api import login_token
+from tests.support.relay_check import relay_leftovers
+from tests.support.sentry_receiver import relay_errors
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -54,7 +54,7 @@ def leaks(haystack: bytes | str, needles: dict[str, str]) -> list[str]:
 def test_secret_sweep__nothing_planted_reaches_sentry_or_the_log_file(
     sentry_receiver, http, probe_urls, teacher, log_file
 ):
-    access = login(http, teacher)
+    access = login_token(http, teacher)
     query = urllib.parse.urlencode(
         {
             "access_token": SECRETS["query_token"],

@@ -6,7 +6,7 @@ from sentry_sdk.integrations.logging import LoggingIntegration
 from monitoring.conf import SentryConfig
 from monitoring.sentry import build_options, init_sentry, is_initialized
 from monitoring.tracing import TRUSTED_PARENT
-from tests.sentry_receiver import relay_errors
+from tests.support.sentry_receiver import relay_errors
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -85,7 +85,7 @@ def test_sampling__unsampled_probe_sends_no_transaction(sentry_receiver, http):
 
 
 def test_sampling__rate_zero_sends_no_transaction_but_errors(configure_sentry, http):
-    from tests.sentry_receiver import SentryReceiver
+    from tests.support.sentry_receiver import SentryReceiver
 
     receiver = SentryReceiver().start()
     try:

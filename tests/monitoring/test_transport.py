@@ -13,7 +13,7 @@ from sentry_sdk.envelope import Item, PayloadRef
 
 from monitoring.metrics.registry import SENTRY_EVENTS_DROPPED, SENTRY_SEND_ATTEMPTS
 from monitoring.transport import count_lost, send_outcome
-from tests.sentry_receiver import PROJECT_ID, PUBLIC_KEY, SentryReceiver, free_port
+from tests.support.sentry_receiver import PROJECT_ID, PUBLIC_KEY, SentryReceiver, free_port
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.ops.sentry_api_server import SentryApiServer
-from tests.servers import ROOT, app_environment
+from tests.support.servers import ROOT, app_environment
 
 TOKEN = "sntrys_provision-test-token-7f3a9c"
 ORG = "toolboxai"

@@ -6,7 +6,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from tests.sentry_receiver import decode_body, parse_envelope
+from tests.support.sentry_receiver import decode_body, parse_envelope
 
 
 class SpotlightSidecar:

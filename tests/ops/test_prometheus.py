@@ -16,8 +16,8 @@ import pytest
 import yaml
 from prometheus_client import REGISTRY, generate_latest
 
-from tests.sentry_receiver import SentryReceiver
-from tests.servers import ROOT, ServerDatabase, start_gunicorn
+from tests.support.sentry_receiver import SentryReceiver
+from tests.support.servers import ROOT, ServerDatabase, start_gunicorn
 
 RULES = ROOT / "deploy" / "prometheus" / "rules.yml"
 DASHBOARD = ROOT / "deploy" / "grafana" / "toolbox.json"

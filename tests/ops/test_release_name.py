@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from monitoring.conf import ConfigError, SentryConfig, git_head_sha, release_from_env
-from tests.servers import ROOT, app_environment
+from tests.support.servers import ROOT, app_environment
 
 
 def head_sha() -> str:

@@ -10,7 +10,7 @@ import sentry_sdk
 
 from monitoring.conf import ConfigError, SentryConfig
 from tests.ops.spotlight_sidecar import SpotlightSidecar
-from tests.servers import ROOT, app_environment
+from tests.support.servers import ROOT, app_environment
 
 CHILD_NAME = "mia-grade3-student"
 CHILD_EMAIL = "mia.parent@example.com"

@@ -9,8 +9,8 @@ import httpx2
 import pytest
 
 from providers.deadline import DeadlineTransport, deadline
-from tests.providers.support import TricklingServer
-from tests.sentry_receiver import HangingServer, free_port
+from tests.support.llm import TricklingServer
+from tests.support.sentry_receiver import HangingServer, free_port
 
 SLACK = 0.15  # scheduling and the trickler's 0.2 s beat do not matter at this scale
 

@@ -10,8 +10,8 @@ from providers.base import LessonRequest, QuizRequest
 from providers.errors import ProviderOutputInvalid, ProviderUnavailable
 from providers.offline import LESSON_FIELDS, offline_provider
 from providers.openai_provider import openai_provider
-from tests.fake_openai import LLM_PROMPT_PREFIX, LLM_TITLE_PREFIX, USAGE
-from tests.providers.support import PLANTED_KEY, TIMEOUT_SECONDS
+from tests.support.fake_openai import LLM_PROMPT_PREFIX, LLM_TITLE_PREFIX, USAGE
+from tests.support.llm import PLANTED_KEY, TIMEOUT_SECONDS
 
 LESSON = LessonRequest(
     subject="science",
@@ -130,7 +130,7 @@ def test_openai_provider__slow_but_in_time_is_fine(llm):
 
 
 def test_openai_provider__unreachable_server_raises_unavailable(llm, settings):
-    from tests.sentry_receiver import free_port
+    from tests.support.sentry_receiver import free_port
 
     settings.OPENAI_BASE_URL = f"http://127.0.0.1:{free_port()}/v1"
     with pytest.raises(ProviderUnavailable, match="could not connect to openai"):

@@ -19,8 +19,9 @@ from providers.breaker import OPENAI, breaker_states, breakers_reset, get_breake
 from providers.offline import offline_provider
 from providers.selection import provider_for
 from quizzes.models import Quiz
-from tests.fake_openai import LLM_PROMPT_PREFIX, LLM_TITLE_PREFIX
-from tests.providers.support import FAIL_MAX, RESET_SECONDS, Api
+from tests.support.api import Api
+from tests.support.fake_openai import LLM_PROMPT_PREFIX, LLM_TITLE_PREFIX
+from tests.support.llm import FAIL_MAX, RESET_SECONDS
 
 pytestmark = pytest.mark.django_db
 
@@ -289,7 +290,7 @@ def test_breaker__with_redis_every_worker_sees_one_breaker(redis_url, settings):
 
 
 def test_breaker__unreachable_redis_keeps_the_state_in_memory_without_waiting(settings, caplog):
-    from tests.sentry_receiver import HangingServer
+    from tests.support.sentry_receiver import HangingServer
 
     hanging = HangingServer().start()  # accepts connections and never answers
     settings.REDIS_URL = f"redis://127.0.0.1:{hanging.port}/0"

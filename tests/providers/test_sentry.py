@@ -5,16 +5,10 @@ from __future__ import annotations
 import pytest
 import sentry_sdk
 
-from tests.providers.support import (
-    OPAQUE_PLANTED_KEY,
-    PLANTED_KEY,
-    breadcrumbs,
-    children_of,
-    live_login,
-    spans_by_op,
-    transaction_named,
-)
-from tests.sentry_receiver import relay_errors
+from tests.support.api import live_login
+from tests.support.envelopes import breadcrumbs, children_of, spans_by_op, transaction_named
+from tests.support.llm import OPAQUE_PLANTED_KEY, PLANTED_KEY
+from tests.support.sentry_receiver import relay_errors
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -2,23 +2,9 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
-from tests.servers import ROOT, app_environment
-
-
-def load_settings(**environ: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-c", "import toolbox.settings"],
-        cwd=ROOT,
-        env=app_environment(environ),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+from tests.support.servers import load_settings
 
 
 @pytest.mark.parametrize(

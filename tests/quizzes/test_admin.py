@@ -11,7 +11,7 @@ from accounts.models import Role
 from lessons.models import Lesson
 from quizzes.models import Quiz, QuizAttempt
 from tests.accounts.factories import make_user
-from tests.providers.support import Api, classroom_with
+from tests.support.api import Api, classroom_with
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("offline_only")]
 

@@ -7,7 +7,7 @@ import pytest
 from accounts.models import Role
 from quizzes.models import Quiz, QuizAttempt
 from tests.accounts.factories import make_user
-from tests.providers.support import Api, classroom_with
+from tests.support.api import Api, classroom_with
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("offline_only")]
 

@@ -6,7 +6,8 @@ from accounts.models import Role
 from roblox.luau import MAX_SOURCE_CHARS
 from roblox.models import RobloxScript, ScriptKind
 from tests.accounts.factories import make_user
-from tests.roblox.helpers import BROKEN_LUAU, VALID_LUAU, get, post_json
+from tests.support.api import get, post_json
+from tests.support.luau import BROKEN_LUAU, VALID_LUAU
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ import httpx
 import pytest
 from django.conf import settings
 
-from tests.servers import AppServer, ServerDatabase, run_manage, start_gunicorn
+from tests.support.servers import AppServer, ServerDatabase, run_manage, start_gunicorn
 
 PASSWORD = "Attack-test-passphrase-8421"
 USERS = {"attacker": "teacher", "colleague": "teacher", "pupil": "student"}

@@ -8,8 +8,10 @@ from accounts.models import Role
 from roblox import services
 from roblox.models import RobloxScript, ScriptKind
 from tests.accounts.factories import make_user
-from tests.roblox.helpers import VALID_LUAU, error_events, login_token
-from tests.sentry_receiver import relay_errors
+from tests.support.api import login_token
+from tests.support.envelopes import error_events
+from tests.support.luau import VALID_LUAU
+from tests.support.sentry_receiver import relay_errors
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

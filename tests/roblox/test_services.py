@@ -6,7 +6,7 @@ from accounts.models import Role
 from roblox import selectors, services
 from roblox.models import RobloxScript, ScriptKind
 from tests.accounts.factories import make_user
-from tests.roblox.helpers import BROKEN_LUAU, VALID_LUAU
+from tests.support.luau import BROKEN_LUAU, VALID_LUAU
 
 pytestmark = pytest.mark.django_db
 

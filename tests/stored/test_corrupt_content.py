@@ -10,7 +10,7 @@ import sentry_sdk
 from accounts import tokens
 from lessons.models import Lesson
 from quizzes.models import Quiz
-from tests.providers.support import classroom_with
+from tests.support.api import classroom_with
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("offline_only")]
 

@@ -10,7 +10,7 @@ from roblox.models import RobloxScript, ScriptKind
 from terrain import services
 from terrain.generation import TerrainParams
 from tests.accounts.factories import make_user
-from tests.roblox.helpers import BROKEN_LUAU
+from tests.support.luau import BROKEN_LUAU
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from terrain.generation import BIOMES, MAX_SEED, TerrainParams, build_lua_script
 from terrain.heightmap_codec import heightmap_decode
 from terrain.models import Terrain
 from tests.accounts.factories import make_user
-from tests.roblox.helpers import bearer, get, post_json
+from tests.support.api import bearer, get, post_json
 
 pytestmark = pytest.mark.django_db
 

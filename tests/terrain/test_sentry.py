@@ -7,8 +7,9 @@ from accounts.models import Role
 from roblox.models import RobloxScript
 from terrain.models import Terrain
 from tests.accounts.factories import make_user
-from tests.roblox.helpers import error_events, login_token
-from tests.sentry_receiver import relay_errors
+from tests.support.api import login_token
+from tests.support.envelopes import error_events
+from tests.support.sentry_receiver import relay_errors
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -1,20 +1,24 @@
-"""Helpers for socket tests: a communicator per user, frames, closes, Redis per test run."""
+"""Helpers for socket tests: a communicator per user, frames, closes, Redis per test run, and the
+channel layers (in memory by default, Redis where it matters)."""
 
 from __future__ import annotations
 
 import json
 import os
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import pytest
+import redis
 from asgiref.sync import async_to_sync
 from channels.testing import WebsocketCommunicator
 from django.db import connection
 
 from accounts import tokens
 from accounts.models import User
+from live.layers import channel_layers
 from live.routing import websocket_application
 
 # Redis: the environment's (CI sets REDIS_URL), else the local default; keys of this run only.
@@ -82,3 +86,21 @@ async def closed_with(communicator: WebsocketCommunicator, timeout: float = TIME
 
 async def send(communicator: WebsocketCommunicator, frame: Any) -> None:
     await communicator.send_to(text_data=frame if isinstance(frame, str) else json.dumps(frame))
+
+
+@pytest.fixture(autouse=True)
+def channel_layer(settings) -> Iterator[None]:
+    """A fresh in-memory layer per test (Channels re-creates layers when the setting changes)."""
+    settings.CHANNEL_LAYERS = channel_layers("", prefix="")
+    yield
+
+
+@pytest.fixture
+def redis_channel_layer(settings) -> Iterator[str]:
+    """The Redis layer, under keys of this test run only; yields the key prefix."""
+    prefix = f"{RUN_PREFIX}:asgi"
+    settings.CHANNEL_LAYERS = channel_layers(REDIS_URL, prefix=prefix)
+    yield prefix
+    client = redis.Redis.from_url(REDIS_URL)
+    for key in client.scan_iter(f"{prefix}*"):
+        client.delete(key)

@@ -15,8 +15,8 @@ from pathlib import Path
 import httpx
 import redis
 
-from tests.sentry_receiver import free_port
-from tests.servers import ROOT, AppServer, app_environment, run_manage
+from tests.support.sentry_receiver import free_port
+from tests.support.servers import ROOT, AppServer, app_environment, run_manage
 
 START_TIMEOUT = 45  # seconds: a loaded two-core machine starts Django slowly
 

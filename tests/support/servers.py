@@ -13,9 +13,9 @@ from pathlib import Path
 
 import httpx
 
-from tests.sentry_receiver import free_port
+from tests.support.sentry_receiver import free_port
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass
@@ -85,6 +85,18 @@ def start_gunicorn(
             time.sleep(0.1)
     server.stop()
     raise RuntimeError(f"gunicorn did not start:\n{server.log()}")
+
+
+def load_settings(**environ: str) -> subprocess.CompletedProcess:
+    """Import the settings in a fresh process with ``environ`` (how startup validation shows)."""
+    return subprocess.run(
+        [sys.executable, "-c", "import toolbox.settings"],
+        cwd=ROOT,
+        env=app_environment(environ),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def run_manage(database_url: str, *args: str, extra_env: Mapping[str, str] | None = None) -> str:

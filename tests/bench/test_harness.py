@@ -1,0 +1,120 @@
+"""bench/harness.py: its servers never outlive the bench, and its receiver reads what the SDK
+sends however it is compressed."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+import zlib
+from pathlib import Path
+
+import brotli
+import httpx
+import pytest
+import sentry_sdk
+from sentry_sdk.envelope import Envelope, Item, PayloadRef
+
+from bench.harness import counting_receiver
+from tests.support.servers import ROOT, app_environment
+
+# A bench run cut short: it starts one server (two workers), says which processes it started,
+# then waits to be stopped like a person or a CI job would stop it.
+BENCH = textwrap.dedent(
+    """
+    import json, sys, time
+    from pathlib import Path
+    from bench.harness import start_server
+
+    work = Path(sys.argv[1])
+    env = {"DATABASE_URL": f"sqlite:///{work / 'db.sqlite3'}", "SECRET_KEY": "x" * 60,
+           "SENTRY_DSN": "", "LOG_FILE": "", "REDIS_URL": "", "ALLOWED_HOSTS": "127.0.0.1"}
+    server = start_server("interrupted", work, env, workers=2)
+    print(json.dumps([server.process.pid, *server.worker_pids()]), flush=True)
+    time.sleep(600)
+    """
+)
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"  # a zombie has exited; only its parent has not read its status yet
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
+def test_harness__interrupted_bench_leaves_no_server_running(tmp_path, signum):
+    bench = subprocess.Popen(
+        [sys.executable, "-c", BENCH, str(tmp_path)],
+        cwd=ROOT,
+        env=app_environment({}),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        line = bench.stdout.readline()
+        assert line, bench.stderr.read()
+        pids = json.loads(line)
+        assert len(pids) == 3 and all(alive(pid) for pid in pids)
+        bench.send_signal(signum)
+        bench.wait(timeout=60)
+        deadline = time.monotonic() + 30
+        while any(alive(pid) for pid in pids) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert [pid for pid in pids if alive(pid)] == []
+    finally:
+        if bench.poll() is None:
+            bench.kill()
+        for pid in pids if "pids" in locals() else []:
+            if alive(pid):
+                os.kill(pid, signal.SIGKILL)
+
+
+def envelope_bytes() -> bytes:
+    envelope = Envelope(headers={"event_id": "9ec79c33ec9942ab8353589fcb2e04dc"})
+    envelope.add_item(Item(payload=PayloadRef(json={"message": "hi"}), type="event"))
+    envelope.add_item(Item(payload=PayloadRef(json={"transaction": "/"}), type="transaction"))
+    return envelope.serialize()
+
+
+@pytest.mark.parametrize(
+    ("encoding", "compress"),
+    [("gzip", gzip.compress), ("deflate", zlib.compress), ("br", brotli.compress), ("", bytes)],
+)
+def test_counting_receiver__counts_items_in_every_encoding(encoding, compress):
+    receiver = counting_receiver()
+    try:
+        response = httpx.post(
+            f"http://127.0.0.1:{receiver.port}/api/42/envelope/",
+            content=compress(envelope_bytes()),
+            headers={"Content-Encoding": encoding} if encoding else {},
+        )
+        assert response.status_code == 200
+        assert receiver.take() == {"event": 1, "transaction": 1}
+        assert receiver.take() == {}
+        assert receiver.envelopes == []  # counted, not kept
+    finally:
+        receiver.stop()
+
+
+def test_counting_receiver__counts_what_the_sdk_sends_with_brotli_installed():
+    receiver = counting_receiver()
+    try:
+        client = sentry_sdk.Client(dsn=receiver.dsn, default_integrations=False)
+        assert client.transport._compression_algo == "br"  # what made the old receiver fail
+        with sentry_sdk.new_scope() as scope:
+            scope.set_client(client)
+            sentry_sdk.capture_message("compressed")
+        client.flush(timeout=5)
+        client.close(timeout=2)
+        assert receiver.take() == {"event": 1}
+    finally:
+        receiver.stop()
