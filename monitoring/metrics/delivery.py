@@ -12,6 +12,7 @@ before anything was sent. A success after a failure puts it back to ``ok`` by it
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -29,8 +30,11 @@ from monitoring.metrics.registry import (
 
 OK = "ok"
 IDLE = "idle"
+UNKNOWN = "unknown"
 FAILING = "failing"
 RATE_LIMITED = "rate_limited"
+
+logger = logging.getLogger(__name__)
 
 _consecutive_failures = 0  # this process's run; only the sender thread writes it
 
@@ -112,4 +116,12 @@ def delivery_from(families: dict[str, Any], *, now: float | None = None) -> Deli
 
 
 def current_delivery() -> Delivery:
-    return delivery_from({family.name: family for family in scrape_registry().collect()})
+    """The fleet's delivery state; ``unknown`` when the metric files cannot be read (a worker
+    that is just starting may have created its file without writing it yet): /health and
+    /sentry/status must answer whatever the files hold."""
+    try:
+        families = {family.name: family for family in scrape_registry().collect()}
+    except Exception:  # struct.error, OSError: a torn read of another process's file
+        logger.info("sentry delivery state unreadable this time", exc_info=True)
+        return Delivery(UNKNOWN, None, None, 0, None)
+    return delivery_from(families)
