@@ -137,20 +137,21 @@ def lti_launch_accept(*, launch: MessageLaunch) -> Accepted:
     platform = launch.platform
     assert platform is not None
     roles = list(body.get(CLAIM + "roles") or [])
-    user = lti_user_for_launch(platform=platform, sub=str(body["sub"]), roles=roles)
     if launch.is_deep_link_launch():
+        user = lti_user_for_launch(platform=platform, sub=str(body["sub"]), roles=roles)
         if user.role not in (Role.TEACHER, Role.ADMIN):
             raise LaunchRefused("Only a teacher can place ToolboxAI content in a course")
-        url = reverse("lti:deep_link", args=[launch.get_launch_id()])
-        return Accepted(user, url)
+        return Accepted(user, reverse("lti:deep_link", args=[launch.get_launch_id()]))
     if not launch.is_resource_launch():
         raise LaunchRefused("ToolboxAI does not handle this kind of LTI message")
+    # The link is checked before anyone's account is made: a forged link creates nothing.
     custom = body.get(CLAIM + "custom") or {}
     kind, content_id = _resource_from_ref(platform=platform, ref=str(custom.get("toolbox_ref", "")))
-    context_id = str((body.get(CLAIM + "context") or {}).get("id") or body[CLAIM + "deployment_id"])
     content: Any = (Quiz if kind == "quiz" else Lesson).objects.filter(pk=content_id).first()
     if content is None:
         raise LaunchRefused("This content has been deleted from ToolboxAI")
+    context_id = str((body.get(CLAIM + "context") or {}).get("id") or body[CLAIM + "deployment_id"])
+    user = lti_user_for_launch(platform=platform, sub=str(body["sub"]), roles=roles)
     if user.role == Role.STUDENT:
         owner = content.owner
         classroom = _course_classroom(platform=platform, context_id=context_id, teacher=owner)
