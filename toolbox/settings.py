@@ -199,6 +199,7 @@ INSTALLED_APPS = [
     "catalog",
     "home",
     "lms",
+    "lti",
 ]
 
 AUTH_USER_MODEL = "accounts.User"
@@ -373,6 +374,26 @@ with exit_on_config_error():
     CLASSROOM_JOIN_FAILURE_WINDOW = env_int(
         os.environ, "CLASSROOM_JOIN_FAILURE_WINDOW_SECONDS", 15 * 60, minimum=1
     )
+
+# LTI 1.3 (lti/): a school's LMS launches us. The tool's private key is stored encrypted with
+# LTI_KEY_ENCRYPTION_KEY (a Fernet key); without it the key is derived from SECRET_KEY, so set it
+# before rotating SECRET_KEY or every platform must be given the new tool key. Calls to an LMS
+# time out after LTI_HTTP_TIMEOUT_SECONDS; a platform's breaker opens after LTI_BREAKER_FAIL_MAX
+# consecutive failures for LTI_BREAKER_RESET_SECONDS; a grade post is retried with backoff up to
+# LTI_GRADE_MAX_ATTEMPTS times, then waits for a teacher's "Retry now".
+with exit_on_config_error():
+    LTI_KEY_ENCRYPTION_KEY = env_str(os.environ, "LTI_KEY_ENCRYPTION_KEY")
+    if LTI_KEY_ENCRYPTION_KEY:
+        from lti.crypto import fernet_key_valid
+
+        if not fernet_key_valid(LTI_KEY_ENCRYPTION_KEY):
+            raise ConfigError(
+                "LTI_KEY_ENCRYPTION_KEY", "<hidden>", "a Fernet key (32 url-safe base64 bytes)"
+            )
+    LTI_HTTP_TIMEOUT_SECONDS = env_int(os.environ, "LTI_HTTP_TIMEOUT_SECONDS", 10, minimum=1)
+    LTI_BREAKER_FAIL_MAX = env_int(os.environ, "LTI_BREAKER_FAIL_MAX", 5, minimum=1)
+    LTI_BREAKER_RESET_SECONDS = env_int(os.environ, "LTI_BREAKER_RESET_SECONDS", 60, minimum=1)
+    LTI_GRADE_MAX_ATTEMPTS = env_int(os.environ, "LTI_GRADE_MAX_ATTEMPTS", 8, minimum=1)
 
 # Live updates (Django Channels) and background generation jobs (Celery). With Redis configured
 # every web instance and worker shares the same socket groups and job queue; without it the

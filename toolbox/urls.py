@@ -19,5 +19,6 @@ urlpatterns = [
     path("", landing, name="home"),
     path("admin/", admin.site.urls),
     path("classroom/", include("classroom.urls")),
+    path("lti/", include("lti.urls")),
     path("", api.urls),
 ]
