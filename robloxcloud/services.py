@@ -100,6 +100,22 @@ def connection_delete(*, owner_id: int) -> bool:
     return True
 
 
+def connection_rotate_encryption() -> tuple[int, int]:
+    """Re-encrypt every stored key with the first configured key: (re-encrypted, unreadable).
+    An unreadable one is left as it is (its teacher is asked to save the key again)."""
+    rotated = unreadable = 0
+    for connection in RobloxConnection.objects.only("pk", "api_key_encrypted"):
+        try:
+            ciphertext = crypto.api_key_reencrypt(ciphertext=connection.api_key_encrypted)
+        except crypto.KeyUnreadable:
+            unreadable += 1
+            continue
+        RobloxConnection.objects.filter(pk=connection.pk).update(api_key_encrypted=ciphertext)
+        rotated += 1
+    logger.info("roblox keys re-encrypted", extra={"rotated": rotated, "unreadable": unreadable})
+    return rotated, unreadable
+
+
 # --- publishing ------------------------------------------------------------------------------
 
 
