@@ -29,6 +29,8 @@ CONTENT_GENERATION = "content_generation"
 DATABASE = "database"
 EXTERNAL_API = "external_api"
 ROBLOX_PLUGIN = "roblox_plugin"
+# Roblox Open Cloud (robloxcloud): a call to Roblox's API failed, distinct from the plugin's feed.
+ROBLOX_API = "roblox_api"
 WEBSOCKET = "websocket"
 AI_AGENTS = "ai_agents"
 APPLICATION = "application"
@@ -38,6 +40,7 @@ CATEGORIES = (
     DATABASE,
     EXTERNAL_API,
     ROBLOX_PLUGIN,
+    ROBLOX_API,
     WEBSOCKET,
     AI_AGENTS,
     APPLICATION,

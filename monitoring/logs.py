@@ -18,6 +18,7 @@ import structlog
 
 from monitoring.scrubbing import scrub
 from monitoring.scrubbing.known import harvest_exc_info, harvest_mapping, redact_known
+from monitoring.scrubbing.registry import registered_secrets
 
 # Secrets harvested before formatting, for ``scrub_log``; never rendered.
 KNOWN_SECRETS = "_known_secrets"
@@ -45,6 +46,8 @@ def harvest_secrets(logger: Any, method_name: str, event_dict: dict[str, Any]) -
     exc_info = event_dict.get("exc_info")
     if exc_info:
         found |= harvest_exc_info(exc_info, pii=pii)
+    # And the values the app registered as secret (a teacher's Roblox key echoed by Roblox).
+    found |= registered_secrets()
     if found:
         event_dict[KNOWN_SECRETS] = found
     return event_dict

@@ -21,6 +21,7 @@ from monitoring.browser.api import router as browser_router
 from monitoring.errors import note_request_exception, record_client_error
 from quizzes.api import router as quizzes_router
 from roblox.api import router as roblox_router
+from robloxcloud.api import router as roblox_cloud_router
 from terrain.api import router as terrain_router
 from toolbox.exceptions import request_too_large, service_unavailable
 from toolbox.parser import StorableJSONParser, refuse_unstorable
@@ -43,6 +44,7 @@ api.add_router("/api/v1/content", lessons_router)
 api.add_router("/api/v1/quizzes", quizzes_router)
 api.add_router("/api/v1/terrain", terrain_router)
 api.add_router("/api/v1/roblox", roblox_router)
+api.add_router("/api/v1/roblox/cloud", roblox_cloud_router)
 api.add_router("/api/v1/jobs", jobs_router)
 api.add_router("/api/v1/catalog", catalog_router)
 api.add_router("/api/v1/feedback", feedback_router)

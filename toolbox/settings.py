@@ -18,6 +18,7 @@ from monitoring.conf import (
     SentryConfig,
     env_bool,
     env_choice,
+    env_http_url,
     env_int,
     env_list,
     env_rate_limit,
@@ -200,6 +201,7 @@ INSTALLED_APPS = [
     "home",
     "lms",
     "lti",
+    "robloxcloud",
 ]
 
 AUTH_USER_MODEL = "accounts.User"
@@ -360,6 +362,26 @@ with exit_on_config_error():
     OPENAI_TIMEOUT_SECONDS = env_int(os.environ, "OPENAI_TIMEOUT_SECONDS", 30, minimum=1)
     LLM_BREAKER_FAIL_MAX = env_int(os.environ, "LLM_BREAKER_FAIL_MAX", 5, minimum=1)
     LLM_BREAKER_RESET_SECONDS = env_int(os.environ, "LLM_BREAKER_RESET_SECONDS", 60, minimum=1)
+
+# Roblox Open Cloud publishing (robloxcloud): teachers' API keys are stored encrypted with
+# ROBLOX_KEY_ENCRYPTION_KEY (comma-separated Fernet keys: the first encrypts, all decrypt, so a
+# new key goes first and `manage.py roblox_rotate_keys` re-encrypts; unset: a key derived from
+# SECRET_KEY, and from SECRET_KEY_FALLBACKS for decryption). A publication (upload, polling,
+# rate-limit waits) gives up after ROBLOX_PUBLISH_TIMEOUT_SECONDS.
+with exit_on_config_error():
+    from robloxcloud.conf import env_fernet_keys
+
+    ROBLOX_OPEN_CLOUD_URL = env_http_url(
+        os.environ, "ROBLOX_OPEN_CLOUD_URL", "https://apis.roblox.com"
+    )
+    ROBLOX_KEY_ENCRYPTION_KEY = env_fernet_keys(os.environ, "ROBLOX_KEY_ENCRYPTION_KEY")
+    ROBLOX_PUBLISH_TIMEOUT_SECONDS = env_int(
+        os.environ, "ROBLOX_PUBLISH_TIMEOUT_SECONDS", 300, minimum=10
+    )
+    ROBLOX_REQUEST_TIMEOUT_SECONDS = env_int(
+        os.environ, "ROBLOX_REQUEST_TIMEOUT_SECONDS", 15, minimum=1
+    )
+    ROBLOX_POLL_INTERVAL_SECONDS = env_int(os.environ, "ROBLOX_POLL_INTERVAL_SECONDS", 2, minimum=1)
 
 # Classrooms: a student joins with the class's join code (accounts.services.classroom_join).
 # A code lives CLASSROOM_JOIN_CODE_TTL_DAYS; wrong codes are counted per student so that codes

@@ -20,6 +20,10 @@ for _limit in (
 ):
     os.environ.setdefault(_limit, "1000000/hour")
 
+# Roblox Open Cloud: tests point it at their loopback Roblox; anything else finds nothing there
+# (the discard port) rather than apis.roblox.com.
+os.environ.setdefault("ROBLOX_OPEN_CLOUD_URL", "http://127.0.0.1:9/")
+
 from toolbox.settings import *  # noqa: E402, F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast test users

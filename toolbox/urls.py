@@ -18,6 +18,7 @@ admin.site.index_title = "Users, classrooms and content"
 urlpatterns = [
     path("", landing, name="home"),
     path("admin/", admin.site.urls),
+    path("classroom/roblox/", include("robloxcloud.urls")),
     path("classroom/", include("classroom.urls")),
     path("lti/", include("lti.urls")),
     path("", api.urls),

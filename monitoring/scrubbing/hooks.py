@@ -10,8 +10,9 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from monitoring.scrubbing.events import _STRUCTURAL, _scrub_event
-from monitoring.scrubbing.known import KnownSecrets, harvest_event, redact_event
+from monitoring.scrubbing.known import KnownSecrets, harvest_event, redact_event, redact_known
 from monitoring.scrubbing.messages import _scrub_crumb, _scrub_log
+from monitoring.scrubbing.registry import registered_secrets
 
 
 def before_send(event: Any, hint: Any, *, pii: bool) -> Any:
@@ -31,7 +32,7 @@ def before_send_transaction(event: Any, hint: Any, *, pii: bool) -> Any:
 
 
 def _scrub_with_known(event: Any, hint: Any, pii: bool) -> Any:
-    known = KnownSecrets(harvest_event(event, hint, pii=pii))
+    known = KnownSecrets(harvest_event(event, hint, pii=pii) | registered_secrets())
     if not known or not isinstance(event, dict):
         return _scrub_event(event, pii)
     # Before scrubbing, while known values are whole: a pattern that filters only the start of
@@ -46,7 +47,7 @@ def before_breadcrumb(crumb: Any, hint: Any, *, pii: bool) -> Any:
     """``before_breadcrumb``: message (re-rendered from a log record's args if needed) and data."""
     try:
         record = hint.get("log_record") if isinstance(hint, Mapping) else None
-        return _scrub_crumb(crumb, pii, record)
+        return _redact_registered(_scrub_crumb(crumb, pii, record))
     except Exception:
         return None
 
@@ -54,9 +55,15 @@ def before_breadcrumb(crumb: Any, hint: Any, *, pii: bool) -> Any:
 def before_send_log(log: Any, hint: Any, *, pii: bool) -> Any:
     """``before_send_log``: body and attributes (template parameters included)."""
     try:
-        return _scrub_log(log, pii)
+        return _redact_registered(_scrub_log(log, pii))
     except Exception:
         return None
+
+
+def _redact_registered(item: Any) -> Any:
+    """Breadcrumbs and logs have no harvest of their own: the registered secrets still go."""
+    registered = registered_secrets()
+    return redact_known(item, registered) if registered and item is not None else item
 
 
 def make_hooks(*, send_default_pii: bool) -> dict[str, Callable[..., Any]]:
