@@ -25,7 +25,7 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
-from tests.sentry_receiver import free_port
+from tests.support.sentry_receiver import free_port
 
 CLIENT_ID = "toolbox-client-1"
 DEPLOYMENT_ID = "deployment-1"

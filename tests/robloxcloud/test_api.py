@@ -14,7 +14,6 @@ from roblox import services as roblox_services
 from roblox.models import ScriptKind
 from robloxcloud.models import RobloxConnection
 from tests.accounts.factories import make_user
-from tests.roblox.helpers import bearer, get, post_json
 from tests.robloxcloud.conftest import (
     API_KEY,
     CONNECTION,
@@ -24,6 +23,7 @@ from tests.robloxcloud.conftest import (
     UNIVERSE_ID,
 )
 from tests.robloxcloud.fake_roblox import ASSET_SCOPES
+from tests.support.api import bearer, get, post_json
 
 # Publications run (eagerly) once the request's transaction commits.
 pytestmark = pytest.mark.django_db(transaction=True)

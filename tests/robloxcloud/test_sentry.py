@@ -18,10 +18,11 @@ from roblox import services as roblox_services
 from roblox.models import ScriptKind
 from tests.accounts.factories import make_user
 from tests.monitoring.conftest import LogFile
-from tests.relay_check import relay_leftovers
-from tests.roblox.helpers import error_events, login_token
 from tests.robloxcloud.conftest import CONNECTION, SCRIPT_SOURCE
-from tests.sentry_receiver import relay_errors
+from tests.support.api import login_token
+from tests.support.envelopes import error_events
+from tests.support.relay_check import relay_leftovers
+from tests.support.sentry_receiver import relay_errors
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
