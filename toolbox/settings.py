@@ -194,6 +194,8 @@ INSTALLED_APPS = [
     "feedback",
     "catalog",
     "home",
+    # Last: its ready() mounts the API once every app is ready (toolbox/apps.py).
+    "toolbox",
 ]
 
 AUTH_USER_MODEL = "accounts.User"
