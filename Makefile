@@ -40,9 +40,11 @@ worker: $(STAMP)
 test: $(DEV_STAMP)
 	$(PY) -m pytest
 
+# lint-imports checks the layers in .importlinter: which app may import which.
 lint: $(DEV_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: $(DEV_STAMP)
 	$(VENV)/bin/ruff check --fix .

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Status
-from ninja.errors import HttpError, Throttled
+from ninja.errors import Throttled
 
 from accounts import selectors, services
 from accounts.auth import api_auth, require_role
@@ -22,6 +22,7 @@ from accounts.schemas import (
     ClassroomOut,
     MessageOut,
 )
+from toolbox.errors import Forbidden, NotFound
 
 router = Router(tags=["classrooms"], auth=api_auth)
 
@@ -59,14 +60,14 @@ def _out_for(user: User, classroom: Classroom) -> dict[str, object]:
 def _visible(request: HttpRequest, classroom_id: int) -> Classroom:
     classroom = selectors.classroom_get(user=request.auth, classroom_id=classroom_id)
     if classroom is None:
-        raise HttpError(404, "Classroom not found")
+        raise NotFound("Classroom not found")
     return classroom
 
 
 def _managed(request: HttpRequest, classroom_id: int) -> Classroom:
     classroom = _visible(request, classroom_id)
     if not selectors.classroom_manages(user=request.auth, classroom=classroom):
-        raise HttpError(403, "Only the classroom's teacher or an admin can do this")
+        raise Forbidden("Only the classroom's teacher or an admin can do this")
     return classroom
 
 
@@ -99,14 +100,12 @@ def classroom_join(request: HttpRequest, payload: ClassroomJoinIn) -> dict[str, 
     student: User = request.auth
     # Not require_role: it lets superusers through, and a roster holds students only.
     if student.role != Role.STUDENT:
-        raise HttpError(403, "Only students join a class with a code")
+        raise Forbidden("Only students join a class with a code")
     try:
         classroom = services.classroom_join(student=student, code=payload.code)
     except services.JoinThrottled as exc:
         # Ninja's own 429: the API's handler adds Retry-After.
         raise Throttled(exc.retry_after) from None
-    except services.JoinCodeInvalid as exc:
-        raise HttpError(404, str(exc)) from None
     return _student_out(classroom)
 
 
@@ -133,10 +132,10 @@ def _remove(request: HttpRequest, classroom_id: int, student_id: int) -> HttpRes
     classroom = _visible(request, classroom_id)
     user: User = request.auth
     if not selectors.classroom_manages(user=user, classroom=classroom) and student_id != user.pk:
-        raise HttpError(403, "Students can only remove themselves from a class")
+        raise Forbidden("Students can only remove themselves from a class")
     if not services.classroom_student_remove(classroom=classroom, student_id=student_id):
         # Whether the id exists, or is a student at all, is not the caller's to learn.
-        raise HttpError(404, "No such student in this classroom")
+        raise NotFound("No such student in this classroom")
     return HttpResponse(status=204)
 
 

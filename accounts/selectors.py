@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import uuid
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
 from accounts.models import Classroom, Role, TokenFamily, User
+from toolbox.errors import Forbidden, NotFound
 
 
 def classroom_list(*, user: User) -> QuerySet[Classroom]:
@@ -38,15 +38,15 @@ def classroom_to_publish_to(
     *, user: User, owner_id: int, classroom_id: int, noun: str
 ) -> Classroom:
     """The classroom ``user`` may publish a ``noun`` owned by ``owner_id`` to. Raises
-    ``PermissionDenied`` (not the owner nor an admin; a class taught by someone else) or
-    ``Classroom.DoesNotExist``."""
+    ``Forbidden`` (not the owner nor an admin; a class taught by someone else) or
+    ``NotFound``."""
     if not (user.role == Role.ADMIN or user.is_superuser or owner_id == user.pk):
-        raise PermissionDenied(f"Only the {noun}'s owner or an admin can publish it")
+        raise Forbidden(f"Only the {noun}'s owner or an admin can publish it")
     classroom = classroom_list(user=user).filter(pk=classroom_id).first()
     if classroom is None:
         if Classroom.objects.filter(pk=classroom_id).exists():
-            raise PermissionDenied("You can only publish to a classroom you teach")
-        raise Classroom.DoesNotExist(f"Classroom {classroom_id} not found")
+            raise Forbidden("You can only publish to a classroom you teach")
+        raise NotFound(f"Classroom {classroom_id} not found")
     return classroom
 
 

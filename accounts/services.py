@@ -18,8 +18,9 @@ from redis import RedisError
 from accounts import tokens
 from accounts.models import Classroom, Role, TokenFamily, User, join_code_expiry, join_code_new
 from accounts.selectors import token_session_user
-from live import broadcasting
+from accounts.signals import classroom_student_removed
 from monitoring.context import add_breadcrumb
+from toolbox.errors import NotFound
 
 logger = logging.getLogger(__name__)
 
@@ -159,7 +160,7 @@ def user_mark_active(*, user: User) -> None:
 # --- classrooms ---------------------------------------------------------------------------------
 
 
-class JoinCodeInvalid(Exception):
+class JoinCodeInvalid(NotFound):
     """No class has this code, or it expired: one answer, so that nothing is revealed."""
 
 
@@ -259,7 +260,9 @@ def classroom_student_remove(*, classroom: Classroom, student_id: int) -> bool:
         category="classroom",
         data={"classroom_id": classroom.pk, "student_id": student_id},
     )
-    broadcasting.classroom_roster_changed(classroom_id=classroom.pk, removed_user_id=student_id)
+    classroom_student_removed.send(
+        sender=Classroom, classroom_id=classroom.pk, student_id=student_id
+    )
     return True
 
 

@@ -37,8 +37,8 @@ from jobs import selectors as job_selectors
 from jobs import services as job_services
 from jobs.models import JobKind
 from lessons import selectors as lesson_selectors
-from lessons import services as lesson_services
 from lessons.schemas import LessonIn
+from publishing.services import content_publish
 from quizzes import selectors as quiz_selectors
 from quizzes import services as quiz_services
 from quizzes.schemas import QuizIn
@@ -46,6 +46,7 @@ from terrain import selectors as terrain_selectors
 from terrain import services as terrain_services
 from terrain.generation import TerrainParams
 from terrain.schemas import TerrainGenerateIn
+from toolbox.errors import NotFound
 
 TEACHING_ROLES = (Role.TEACHER, Role.ADMIN)
 
@@ -404,8 +405,8 @@ def quiz_submit(request: HttpRequest, quiz_id: int) -> HttpResponse:
 
 
 PUBLISH = {
-    "lesson": (lesson_selectors.lesson_get, lesson_services.lesson_publish, "lesson_id"),
-    "quiz": (quiz_selectors.quiz_get, quiz_services.quiz_publish, "quiz_id"),
+    "lesson": (lesson_selectors.lesson_get, "lesson_id"),
+    "quiz": (quiz_selectors.quiz_get, "quiz_id"),
 }
 
 
@@ -415,7 +416,7 @@ def publish(request: HttpRequest, kind: str, content_id: int) -> HttpResponse:
     user = _require_teacher(request)
     if kind not in PUBLISH:
         raise Http404("Only lessons and quizzes are published to a class")
-    get, publish_to, id_name = PUBLISH[kind]
+    get, id_name = PUBLISH[kind]
     content = get(user=user, **{id_name: content_id})
     if content is None:
         raise Http404(f"{kind.title()} not found")
@@ -423,8 +424,8 @@ def publish(request: HttpRequest, kind: str, content_id: int) -> HttpResponse:
     if not form.is_valid():
         raise Http404("Classroom not found")
     try:
-        publish_to(**{kind: content}, user=user, classroom_id=form.cleaned_data["classroom_id"])
-    except Classroom.DoesNotExist:
+        content_publish(content=content, user=user, classroom_id=form.cleaned_data["classroom_id"])
+    except NotFound:
         raise Http404("Classroom not found") from None
     messages.success(request, "Published to the class. Its students see it now.")
     return redirect(f"classroom:{kind}", content_id)

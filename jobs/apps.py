@@ -9,7 +9,5 @@ class JobsConfig(AppConfig):
         from celery.signals import worker_ready
 
         from jobs.tasks import sweep_interrupted_jobs
-        from monitoring.errors import CONTENT_GENERATION, register_component
 
-        register_component("/api/v1/jobs", "jobs", CONTENT_GENERATION)
         worker_ready.connect(sweep_interrupted_jobs, dispatch_uid="jobs.sweep_interrupted_jobs")

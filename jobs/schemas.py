@@ -7,12 +7,15 @@ from ninja import Schema
 from pydantic import Field
 
 from jobs.models import GenerationJob, JobKind, JobStatus
-
-CONTENT_URLS = {JobKind.LESSON: "/api/v1/content/{id}", JobKind.QUIZ: "/api/v1/quizzes/{id}"}
+from jobs.registry import CONTENT_URLS
 
 
 class BackgroundIn(Schema):
     """Mixed into a generation request: run it as a background job."""
+
+    def generation_params(self) -> dict[str, object]:
+        """The generation request itself, JSON-ready: what a job stores and replays."""
+        return self.model_dump(mode="json", exclude={"background"})
 
     background: bool = Field(
         default=False,
@@ -39,7 +42,7 @@ class JobOut(Schema):
     def resolve_content_url(job: GenerationJob) -> str | None:
         if job.content_id is None:
             return None
-        return CONTENT_URLS[JobKind(job.kind)].format(id=job.content_id)
+        return CONTENT_URLS[job.kind].format(id=job.content_id)
 
     @staticmethod
     def resolve_error(job: GenerationJob) -> str | None:

@@ -9,7 +9,6 @@ on to the socket.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -19,13 +18,12 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from jobs.models import GenerationJob, JobKind, JobStatus
-from jobs.schemas import job_payload
-from lessons.services import lesson_generate
-from live import broadcasting
+from jobs.models import GenerationJob, JobStatus
+from jobs.registry import GENERATORS
+from jobs.signals import job_updated
 from monitoring import errors
 from monitoring.context import sentry_active, sentry_manager
-from quizzes.services import quiz_generate
+from monitoring.tracing import current_trace_headers
 
 logger = logging.getLogger("jobs")
 
@@ -36,11 +34,6 @@ GENERATION_FAILED = "Generation failed. The error has been reported; please try 
 NOT_QUEUED = "The job could not be queued. The error has been reported; please try again."
 INTERRUPTED = "Generation was interrupted before it finished; please try again."
 
-GENERATORS: dict[str, Callable[..., Any]] = {
-    JobKind.LESSON: lesson_generate,
-    JobKind.QUIZ: quiz_generate,
-}
-
 
 def job_enqueue(*, owner_id: int, kind: str, params: dict[str, Any]) -> GenerationJob:
     """Store a queued job and hand it to a worker once the row is committed.
@@ -49,7 +42,7 @@ def job_enqueue(*, owner_id: int, kind: str, params: dict[str, Any]) -> Generati
     Without a broker (``CELERY_TASK_ALWAYS_EAGER``) the job runs here, before this returns.
     """
     job = GenerationJob.objects.create(
-        owner_id=owner_id, kind=kind, params=params, trace_headers=broadcasting.trace_headers()
+        owner_id=owner_id, kind=kind, params=params, trace_headers=current_trace_headers()
     )
     sentry_manager.add_breadcrumb(
         message="Generation job queued",
@@ -58,6 +51,14 @@ def job_enqueue(*, owner_id: int, kind: str, params: dict[str, Any]) -> Generati
     )
     logger.info("generation job queued", extra={"job_id": str(job.pk), "kind": kind})
     transaction.on_commit(lambda: _submit(job.pk))
+    return job
+
+
+def job_start(*, owner_id: int, kind: str, params: dict[str, Any]) -> GenerationJob:
+    """:func:`job_enqueue`, then the job as it is once the request commits: without a worker
+    (eager mode) it has run already."""
+    job = job_enqueue(owner_id=owner_id, kind=kind, params=params)
+    job.refresh_from_db()
     return job
 
 
@@ -192,4 +193,4 @@ def _record(job: GenerationJob, message: str) -> None:
         data=data,
     )
     logger.info(message.lower(), extra=data)
-    broadcasting.job_updated(job_id=job.pk, job=job_payload(job))
+    job_updated.send(sender=GenerationJob, job=job)

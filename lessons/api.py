@@ -1,17 +1,14 @@
 """``/api/v1/content``: generate, read, list and publish lessons."""
 
 # No ``from __future__ import annotations``: Ninja resolves the query parameters' types.
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Query, Router, Status
-from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from accounts.auth import api_auth, require_role
-from accounts.models import Classroom, Role
+from accounts.models import Role
 from accounts.ratelimit import LESSON_GENERATE, rate_limit_consume
 from accounts.schemas import MessageOut
-from jobs.api import generation_answer
 from jobs.models import JobKind
 from jobs.schemas import BackgroundIn, JobOut
 from lessons import selectors, services
@@ -24,6 +21,8 @@ from lessons.schemas import (
     LessonSummaryOut,
 )
 from providers.base import GradeLevel, LessonSubject
+from publishing.api import content_found, generation_answer
+from publishing.services import content_publish
 
 router = Router(tags=["lessons"], auth=api_auth)
 
@@ -82,9 +81,7 @@ def _student_out(lesson: Lesson) -> dict[str, object]:
 
 def _visible_lesson(request: HttpRequest, lesson_id: int) -> Lesson:
     lesson = selectors.lesson_get(user=request.auth, lesson_id=lesson_id)
-    if lesson is None:
-        raise HttpError(404, "Lesson not found")
-    return lesson
+    return content_found(lesson, kind="lesson")
 
 
 @router.post(
@@ -95,7 +92,13 @@ def _visible_lesson(request: HttpRequest, lesson_id: int) -> Lesson:
 def lesson_generate(request: HttpRequest, payload: LessonGenerateIn) -> Status:
     owner = require_role(request, Role.TEACHER, Role.ADMIN)
     rate_limit_consume(user=owner, scope=LESSON_GENERATE)  # a background job counts the same
-    return generation_answer(owner_id=owner.pk, kind=JobKind.LESSON, payload=payload, out=_out)
+    return generation_answer(
+        owner_id=owner.pk,
+        kind=JobKind.LESSON,
+        payload=payload,
+        generate=services.lesson_generate,
+        out=_out,
+    )
 
 
 @router.get("", response=list[LessonSummaryOut], summary="Lessons you may read")
@@ -129,13 +132,7 @@ def lesson_publish(
     request: HttpRequest, lesson_id: int, payload: LessonPublishIn
 ) -> dict[str, object]:
     user = require_role(request, Role.TEACHER, Role.ADMIN)
-    lesson = _visible_lesson(request, lesson_id)
-    try:
-        lesson = services.lesson_publish(
-            lesson=lesson, user=user, classroom_id=payload.classroom_id
-        )
-    except PermissionDenied as exc:
-        raise HttpError(403, str(exc)) from None
-    except Classroom.DoesNotExist as exc:
-        raise HttpError(404, str(exc)) from None
+    lesson = content_publish(
+        content=_visible_lesson(request, lesson_id), user=user, classroom_id=payload.classroom_id
+    )
     return _out(selectors.lesson_get(user=user, lesson_id=lesson.pk))

@@ -6,12 +6,13 @@ class LessonsConfig(AppConfig):
     verbose_name = "Lessons"
 
     def ready(self) -> None:
+        from jobs.models import JobKind
+        from jobs.registry import job_kind_register
         from lessons.models import Lesson
+        from lessons.services import lesson_generate
         from monitoring.breadcrumbs import track_content_model
-        from monitoring.errors import CONTENT_GENERATION, register_component
         from providers.breaker import breakers_register
 
         track_content_model(Lesson, "lesson")
-        # No trailing slash: the collection itself (GET /api/v1/content) is ours too.
-        register_component("/api/v1/content", "lessons", CONTENT_GENERATION)
+        job_kind_register(kind=JobKind.LESSON, generate=lesson_generate, content_url=Lesson.api_url)
         breakers_register()

@@ -1,16 +1,10 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator
 from django.db import models
 
 from accounts.models import Classroom
-from providers.base import (
-    MAX_GRADE_LEVEL,
-    FallbackReasonChoices,
-    ProviderChoices,
-    SubjectChoices,
-)
+from publishing.models import PublishedContent
 
 
 class ContentType(models.TextChoices):
@@ -26,40 +20,23 @@ class Complexity(models.TextChoices):
     ADVANCED = "advanced", "Advanced"
 
 
-class Lesson(models.Model):
+class Lesson(PublishedContent):
     """A generated lesson plan. Students see it once it is published to one of their classes."""
+
+    kind = "lesson"
+    api_url = "/api/v1/content/{id}"
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lessons"
     )
-    # The shared vocabulary (``curriculum``); rows written before it may hold other words.
-    subject = models.CharField(max_length=100, choices=SubjectChoices.choices)
-    grade_level = models.PositiveSmallIntegerField(
-        validators=[MaxValueValidator(MAX_GRADE_LEVEL)], help_text="0 is kindergarten"
-    )
+    classrooms = models.ManyToManyField(Classroom, related_name="lessons", blank=True)
+
     learning_objectives = models.JSONField(default=list)
     content_type = models.CharField(max_length=16, choices=ContentType.choices)
     complexity = models.CharField(max_length=16, choices=Complexity.choices)
     title = models.CharField(max_length=300)
     # summary, sections, vocabulary, activities, assessment, estimated_duration_minutes
     content = models.JSONField(default=dict)
-    provider = models.CharField(max_length=16, choices=ProviderChoices.choices)
-    fallback_reason = models.CharField(
-        max_length=32, choices=FallbackReasonChoices.choices, blank=True, default=""
-    )
-    seed = models.PositiveIntegerField()
-    classrooms = models.ManyToManyField(Classroom, related_name="lessons", blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["subject", "grade_level"])]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(grade_level__lte=MAX_GRADE_LEVEL),
-                name="lesson_grade_level_0_to_12",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return self.title
+    class Meta(PublishedContent.Meta):
+        pass

@@ -1,12 +1,8 @@
-"""Lesson writes: generate (through a provider) and publish to a classroom."""
+"""Lesson writes: generate (through a provider). Publishing is ``publishing.services``."""
 
 from __future__ import annotations
 
-from accounts.models import User
-from accounts.selectors import classroom_to_publish_to
 from lessons.models import Lesson
-from live import broadcasting
-from monitoring.context import sentry_manager
 from monitoring.decorators import educational_content_generation, sentry_performance_monitor
 from providers.base import Generated, LessonRequest, seed_or_random
 from providers.selection import lesson_content_generate
@@ -66,19 +62,3 @@ def lesson_generate(
 @sentry_performance_monitor(operation="lesson.generate", description="Write the lesson content")
 def _lesson_content(*, request: LessonRequest, owner_id: int) -> Generated[dict]:
     return lesson_content_generate(request=request, user_id=owner_id)
-
-
-def lesson_publish(*, lesson: Lesson, user: User, classroom_id: int) -> Lesson:
-    """Give ``lesson`` to a classroom's students. Raises ``PermissionDenied`` or
-    ``Classroom.DoesNotExist``."""
-    classroom = classroom_to_publish_to(
-        user=user, owner_id=lesson.owner_id, classroom_id=classroom_id, noun="lesson"
-    )
-    lesson.classrooms.add(classroom)
-    sentry_manager.add_breadcrumb(
-        message="Lesson published",
-        category="content",
-        data={"lesson_id": lesson.pk, "classroom_id": classroom.pk},
-    )
-    broadcasting.lesson_published(lesson=lesson, classroom_id=classroom.pk)
-    return lesson

@@ -6,6 +6,8 @@ class LiveConfig(AppConfig):
     verbose_name = "Live updates"
 
     def ready(self) -> None:
+        from live import receivers
         from monitoring.errors import WEBSOCKET, register_component
 
         register_component("/ws/", "websocket", WEBSOCKET)
+        receivers.connect()

@@ -19,12 +19,15 @@ import sentry_sdk
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
-from sentry_sdk.utils import capture_internal_exceptions
 
+from live.payloads import lesson_for_students, quiz_for_students
 from monitoring import errors
 from monitoring.context import sentry_active
 from monitoring.decorators import mark_failure
 from monitoring.errors import WEBSOCKET
+from monitoring.tracing import current_trace_headers as trace_headers
+from publishing.models import PublishedContent
+from quizzes.models import QuizAttempt
 
 logger = logging.getLogger("live")
 
@@ -47,21 +50,6 @@ def classroom_staff_group(classroom_id: int) -> str:
     """The classroom's teacher and admins only: what students of the class must not receive
     (another student's score) goes here, never to :func:`classroom_group`."""
     return f"classroom.{classroom_id}.staff"
-
-
-def trace_headers() -> dict[str, str]:
-    """``sentry-trace`` and ``baggage`` of the current span, to continue its trace elsewhere."""
-    if not sentry_active():
-        return {}
-    headers: dict[str, str] = {}
-    with capture_internal_exceptions():
-        traceparent = sentry_sdk.get_traceparent()
-        baggage = sentry_sdk.get_baggage()
-        if traceparent:
-            headers["sentry-trace"] = traceparent
-        if baggage:
-            headers["baggage"] = baggage
-    return headers
 
 
 def group_send(group: str, event: dict[str, Any]) -> bool:
@@ -97,31 +85,19 @@ def job_updated(*, job_id: UUID | str, job: dict[str, Any]) -> None:
     group_send_on_commit(job_group(job_id), {"type": JOB_UPDATE, "job": job})
 
 
-def quiz_published(*, quiz: Any, classroom_id: int) -> None:
-    """Students of the classroom get the quiz as they may see it: without answers."""
-    from live.payloads import quiz_for_students
+# How students of a classroom see each kind of content when it is published to them.
+FOR_STUDENTS = {"lesson": lesson_for_students, "quiz": quiz_for_students}
 
+
+def content_published(*, content: PublishedContent, classroom_id: int) -> None:
+    """Students of the classroom get the content as they may see it (a quiz without answers)."""
     group_send_on_commit(
         classroom_group(classroom_id),
         {
             "type": CONTENT_PUBLISHED,
-            "kind": "quiz",
+            "kind": content.kind,
             "classroom_id": classroom_id,
-            "content": quiz_for_students(quiz),
-        },
-    )
-
-
-def lesson_published(*, lesson: Any, classroom_id: int) -> None:
-    from live.payloads import lesson_for_students
-
-    group_send_on_commit(
-        classroom_group(classroom_id),
-        {
-            "type": CONTENT_PUBLISHED,
-            "kind": "lesson",
-            "classroom_id": classroom_id,
-            "content": lesson_for_students(lesson),
+            "content": FOR_STUDENTS[content.kind](content),
         },
     )
 
@@ -134,7 +110,7 @@ def classroom_roster_changed(*, classroom_id: int, removed_user_id: int) -> None
     )
 
 
-def quiz_attempt_graded(*, attempt: Any, classroom_ids: list[int]) -> None:
+def quiz_attempt_graded(*, attempt: QuizAttempt, classroom_ids: list[int]) -> None:
     """A student submitted a quiz: the gradebooks of its teachers update live. Only to the
     staff group of each classroom the student took it in; ids and numbers, no answers and no
     name (the page reads those from the database)."""

@@ -24,7 +24,6 @@ from pylti1p3.lineitem import LineItem
 from accounts.models import Classroom, Role, User
 from accounts.services import classroom_create, classroom_student_enrol
 from lessons.models import Lesson
-from lessons.services import lesson_publish
 from lti.crypto import secret_decrypt, secret_encrypt
 from lti.http import COMPONENT, SERVICE, LmsCallError
 from lti.models import Course, GradeLink, GradePost, GradePostStatus, Identity, Platform, ToolKey
@@ -32,8 +31,8 @@ from lti.tool import MessageLaunch, service_connector
 from monitoring import errors
 from monitoring.context import sentry_manager
 from monitoring.decorators import mark_failure
+from publishing.services import content_publish
 from quizzes.models import Quiz, QuizAttempt
-from quizzes.services import quiz_publish
 
 logger = logging.getLogger(__name__)
 
@@ -157,8 +156,7 @@ def lti_launch_accept(*, launch: MessageLaunch) -> Accepted:
         classroom = _course_classroom(platform=platform, context_id=context_id, teacher=owner)
         classroom_student_enrol(classroom=classroom, student=user)
         if not content.classrooms.filter(pk=classroom.pk).exists():
-            publish = quiz_publish if kind == "quiz" else lesson_publish
-            publish(**{kind: content}, user=owner, classroom_id=classroom.pk)
+            content_publish(content=content, user=owner, classroom_id=classroom.pk)
         ags = body.get(AGS_CLAIM) or {}
         if kind == "quiz" and ags.get("lineitem") and SCORE_SCOPE in (ags.get("scope") or []):
             GradeLink.objects.update_or_create(

@@ -22,9 +22,6 @@ class MonitoringConfig(AppConfig):
         got_request_exception.connect(
             errors.request_exception_noted, dispatch_uid="monitoring-request-exception"
         )
-        errors.register_component("/sentry", "monitoring")
-        errors.register_component("/health", "monitoring")
-        errors.register_component("/metrics", "monitoring")
         self._forget_permissions_on_change()
 
     def _forget_permissions_on_change(self) -> None:

@@ -23,7 +23,12 @@ from monitoring import alerts
 from monitoring.context import resolved_user, send_pii, sentry_active, user_context
 from monitoring.errors import component_for_path, count_request_outcome, current_request
 from monitoring.metrics import record_request
-from monitoring.sentry import UNTRACED_PATHS
+
+# Probes, scrapes and the browser tunnel: never traced, whatever the rate (they would drown real
+# traffic; a tunnel transaction per browser envelope would double what Sentry receives).
+UNTRACED_PATHS = frozenset(
+    {"/health", "/health/", "/metrics", "/metrics/", "/api/v1/sentry-tunnel"}
+)
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _VALID_REQUEST_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")

@@ -22,15 +22,12 @@ from monitoring import runtime
 from monitoring.conf import SentryConfig
 from monitoring.context import application_context
 from monitoring.errors import classify_event
+from monitoring.middleware import UNTRACED_PATHS, request_event_processor
 from monitoring.scrubbing import make_hooks
 from monitoring.tracing import parent_decision_trusted
 from monitoring.transport import MonitoringTransport
 
-# Probes, scrapes and the browser tunnel: never traced, whatever the rate (they would drown real
-# traffic; a tunnel transaction per browser envelope would double what Sentry receives).
-UNTRACED_PATHS = frozenset(
-    {"/health", "/health/", "/metrics", "/metrics/", "/api/v1/sentry-tunnel"}
-)
+# UNTRACED_PATHS (probes, scrapes, the browser tunnel) is the middleware's: it skips them too.
 UNTRACED_METHODS = frozenset({"HEAD", "OPTIONS"})
 
 # Signals that fire on every request: a span each would cost CPU and say nothing.
@@ -231,8 +228,6 @@ _processor_registered = False
 def _register_request_processor(scope: Any) -> None:
     global _processor_registered
     if not _processor_registered:
-        from monitoring.middleware import request_event_processor
-
         scope.add_event_processor(request_event_processor)
         _processor_registered = True
 

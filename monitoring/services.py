@@ -2,7 +2,7 @@
 
 A snapshot is a compact summary of the registry (cumulative counters and histogram buckets, a few
 gauges), written at most once per ``METRICS_SNAPSHOT_INTERVAL`` per process and pruned after
-``METRICS_SNAPSHOT_RETENTION_DAYS``. The dashboard (``monitoring.selectors``) differences a
+``METRICS_SNAPSHOT_RETENTION_DAYS``. The dashboard (``dashboard.selectors``) differences a
 source's consecutive snapshots, so restarts (counters back at zero) and several hosts add up.
 """
 

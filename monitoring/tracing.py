@@ -29,8 +29,11 @@ import secrets
 from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from typing import Any
 
+import sentry_sdk
 from django.conf import settings
+from sentry_sdk.utils import capture_internal_exceptions
 
+from monitoring.context import sentry_active
 from monitoring.network import client_address
 
 # Set on the WSGI environ / ASGI scope of a request whose inbound decision may stand, and passed
@@ -166,3 +169,19 @@ def parent_decision_trusted(sampling_context: Mapping[str, Any]) -> bool:
         return bool(scope.get(TRUSTED_PARENT))
     # Neither a request nor a socket: a Celery task continuing the request that enqueued it.
     return True
+
+
+def current_trace_headers() -> dict[str, str]:
+    """``sentry-trace`` and ``baggage`` of the current span, to continue its trace elsewhere (a
+    job's worker, a socket push). Empty when Sentry is off."""
+    if not sentry_active():
+        return {}
+    headers: dict[str, str] = {}
+    with capture_internal_exceptions():
+        traceparent = sentry_sdk.get_traceparent()
+        baggage = sentry_sdk.get_baggage()
+        if traceparent:
+            headers["sentry-trace"] = traceparent
+        if baggage:
+            headers["baggage"] = baggage
+    return headers

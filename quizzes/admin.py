@@ -2,56 +2,17 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from publishing.admin import PublishedContentAdmin
+from publishing.display import pretty_json, questions_html
 from quizzes.models import Quiz, QuizAttempt
-from toolbox.admin_display import pretty_json, questions_html
 
 
 @admin.register(Quiz)
-class QuizAdmin(admin.ModelAdmin):
-    list_display = (
-        "id",
-        "title",
-        "subject",
-        "grade_level",
-        "difficulty",
-        "question_count",
-        "provider",
-        "fallback_reason",
-        "owner",
-        "created_at",
-    )
+class QuizAdmin(PublishedContentAdmin):
+    kind_fields = ("difficulty", "question_count")
+    json_fields = ("questions_display",)
     list_filter = ("provider", "subject", "difficulty", "grade_level")
     search_fields = ("title", "owner__username")
-    date_hierarchy = "created_at"
-    raw_id_fields = ("owner",)
-    filter_horizontal = ("classrooms",)
-    list_select_related = ("owner",)
-    fields = (
-        "title",
-        "owner",
-        "subject",
-        "grade_level",
-        "difficulty",
-        "question_count",
-        "provider",
-        "fallback_reason",
-        "seed",
-        "classrooms",
-        "created_at",
-        "questions_display",
-    )
-    # Generated questions are a record of what the provider wrote: shown, not edited by hand.
-    readonly_fields = (
-        "subject",
-        "grade_level",
-        "difficulty",
-        "question_count",
-        "provider",
-        "fallback_reason",
-        "seed",
-        "created_at",
-        "questions_display",
-    )
 
     @admin.display(description="Questions")
     def questions_display(self, quiz: Quiz) -> str:

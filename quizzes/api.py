@@ -1,20 +1,19 @@
 """``/api/v1/quizzes``: generate, read, list, publish and take quizzes."""
 
 # No ``from __future__ import annotations``: Ninja resolves the query parameters' types.
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Query, Router, Status
-from ninja.errors import HttpError, ValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from accounts.auth import api_auth, require_role
-from accounts.models import Classroom, Role
+from accounts.models import Role
 from accounts.ratelimit import QUIZ_GENERATE, rate_limit_consume
 from accounts.schemas import MessageOut
-from jobs.api import generation_answer
 from jobs.models import JobKind
 from jobs.schemas import BackgroundIn, JobOut
 from providers.base import GradeLevel, QuizSubject
+from publishing.api import content_found, generation_answer
+from publishing.services import content_publish
 from quizzes import selectors, services
 from quizzes.models import Quiz, QuizAttempt
 from quizzes.schemas import (
@@ -87,10 +86,7 @@ def _attempt_out(attempt: QuizAttempt) -> dict[str, object]:
 
 
 def _visible_quiz(request: HttpRequest, quiz_id: int) -> Quiz:
-    quiz = selectors.quiz_get(user=request.auth, quiz_id=quiz_id)
-    if quiz is None:
-        raise HttpError(404, "Quiz not found")
-    return quiz
+    return content_found(selectors.quiz_get(user=request.auth, quiz_id=quiz_id), kind="quiz")
 
 
 @router.post(
@@ -101,7 +97,13 @@ def _visible_quiz(request: HttpRequest, quiz_id: int) -> Quiz:
 def quiz_generate(request: HttpRequest, payload: QuizGenerateIn) -> Status:
     owner = require_role(request, Role.TEACHER, Role.ADMIN)
     rate_limit_consume(user=owner, scope=QUIZ_GENERATE)  # a background job counts the same
-    return generation_answer(owner_id=owner.pk, kind=JobKind.QUIZ, payload=payload, out=_out)
+    return generation_answer(
+        owner_id=owner.pk,
+        kind=JobKind.QUIZ,
+        payload=payload,
+        generate=services.quiz_generate,
+        out=_out,
+    )
 
 
 @router.get("", response=list[QuizSummaryOut], summary="Quizzes you may read")
@@ -133,13 +135,9 @@ def quiz_get(request: HttpRequest, quiz_id: int) -> dict[str, object]:
 )
 def quiz_publish(request: HttpRequest, quiz_id: int, payload: QuizPublishIn) -> dict[str, object]:
     user = require_role(request, Role.TEACHER, Role.ADMIN)
-    quiz = _visible_quiz(request, quiz_id)
-    try:
-        quiz = services.quiz_publish(quiz=quiz, user=user, classroom_id=payload.classroom_id)
-    except PermissionDenied as exc:
-        raise HttpError(403, str(exc)) from None
-    except Classroom.DoesNotExist as exc:
-        raise HttpError(404, str(exc)) from None
+    quiz = content_publish(
+        content=_visible_quiz(request, quiz_id), user=user, classroom_id=payload.classroom_id
+    )
     return _out(selectors.quiz_get(user=user, quiz_id=quiz.pk))
 
 
@@ -150,16 +148,6 @@ def quiz_publish(request: HttpRequest, quiz_id: int, payload: QuizPublishIn) -> 
 )
 def quiz_attempt_submit(request: HttpRequest, quiz_id: int, payload: AttemptIn) -> Status:
     student = require_role(request, Role.STUDENT)
-    quiz = selectors.quiz_get_for_attempt(user=student, quiz_id=quiz_id)
-    if quiz is None:
-        raise HttpError(404, "Quiz not found")
-    try:
-        attempt = services.quiz_attempt_submit(quiz=quiz, student=student, answers=payload.answers)
-    except ValueError as exc:
-        # Same shape as a schema error: the body is valid JSON but does not fit this quiz.
-        raise ValidationError(
-            [{"type": "value_error", "loc": ["body", "payload", "answers"], "msg": str(exc)}]
-        ) from None
-    except services.AlreadySubmitted as exc:
-        raise HttpError(409, str(exc)) from None
+    quiz = content_found(selectors.quiz_get_for_attempt(user=student, quiz_id=quiz_id), kind="quiz")
+    attempt = services.quiz_attempt_submit(quiz=quiz, student=student, answers=payload.answers)
     return Status(201, _attempt_out(attempt))

@@ -6,13 +6,14 @@ class QuizzesConfig(AppConfig):
     verbose_name = "Quizzes"
 
     def ready(self) -> None:
+        from jobs.models import JobKind
+        from jobs.registry import job_kind_register
         from monitoring.breadcrumbs import track_content_model
-        from monitoring.errors import CONTENT_GENERATION, register_component
         from providers.breaker import breakers_register
         from quizzes.models import Quiz, QuizAttempt
+        from quizzes.services import quiz_generate
 
         track_content_model(Quiz, "quiz")
         track_content_model(QuizAttempt, "quiz_attempt", generated=False)
-        # No trailing slash: the collection itself (GET /api/v1/quizzes) is ours too.
-        register_component("/api/v1/quizzes", "quizzes", CONTENT_GENERATION)
+        job_kind_register(kind=JobKind.QUIZ, generate=quiz_generate, content_url=Quiz.api_url)
         breakers_register()

@@ -5,12 +5,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from accounts.models import Classroom
-from providers.base import (
-    MAX_GRADE_LEVEL,
-    FallbackReasonChoices,
-    ProviderChoices,
-    SubjectChoices,
-)
+from providers.base import SubjectChoices
+from publishing.models import PublishedContent
 from quizzes.generation import MAX_QUESTIONS, MIN_QUESTIONS
 
 #: The shared vocabulary's subjects (``curriculum``), as model choices.
@@ -23,49 +19,36 @@ class Difficulty(models.TextChoices):
     HARD = "hard", "Hard"
 
 
-class Quiz(models.Model):
+class Quiz(PublishedContent):
     """Generated multiple-choice questions. Students take it once it is published to their class."""
+
+    kind = "quiz"
+    api_url = "/api/v1/quizzes/{id}"
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quizzes"
     )
+    classrooms = models.ManyToManyField(Classroom, related_name="quizzes", blank=True)
+
     subject = models.CharField(max_length=32, choices=Subject.choices)
-    grade_level = models.PositiveSmallIntegerField(
-        validators=[MaxValueValidator(MAX_GRADE_LEVEL)], help_text="0 is kindergarten"
-    )
     difficulty = models.CharField(max_length=8, choices=Difficulty.choices)
     question_count = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(MIN_QUESTIONS), MaxValueValidator(MAX_QUESTIONS)]
     )
-    seed = models.PositiveIntegerField()
-    provider = models.CharField(max_length=16, choices=ProviderChoices.choices)
-    fallback_reason = models.CharField(
-        max_length=32, choices=FallbackReasonChoices.choices, blank=True, default=""
-    )
     title = models.CharField(max_length=200)
     # [Question.to_dict(), ...]: prompt, options, correct_index, answer, explanation, topic
     questions = models.JSONField(default=list)
-    classrooms = models.ManyToManyField(Classroom, related_name="quizzes", blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
+    class Meta(PublishedContent.Meta):
         verbose_name_plural = "quizzes"
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["subject", "grade_level"])]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(grade_level__lte=MAX_GRADE_LEVEL),
-                name="quiz_grade_level_0_to_12",
-            ),
+            *PublishedContent.Meta.constraints,
             models.CheckConstraint(
                 condition=models.Q(question_count__gte=MIN_QUESTIONS)
                 & models.Q(question_count__lte=MAX_QUESTIONS),
                 name="quiz_question_count_1_to_50",
             ),
         ]
-
-    def __str__(self) -> str:
-        return self.title
 
 
 class QuizAttempt(models.Model):

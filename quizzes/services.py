@@ -1,18 +1,19 @@
-"""Quiz writes: generate (through a provider), publish, and grade a student's attempt."""
+"""Quiz writes: generate (through a provider) and grade a student's attempt. Publishing is
+``publishing.services``."""
 
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 
 from accounts.models import User
-from accounts.selectors import classroom_to_publish_to
-from live import broadcasting
 from monitoring.context import sentry_manager
 from monitoring.decorators import educational_content_generation, sentry_performance_monitor
 from providers.base import Generated, QuizRequest, grade_label, seed_or_random
 from providers.selection import quiz_questions_generate
 from quizzes.generation import grade_attempt
 from quizzes.models import Quiz, QuizAttempt, Subject
+from quizzes.signals import quiz_attempt_graded
+from toolbox.errors import Conflict, Invalid
 
 
 def quiz_title(*, subject: str, grade_level: int, difficulty: str) -> str:
@@ -75,31 +76,18 @@ def _quiz_questions(*, request: QuizRequest, owner_id: int) -> Generated[list[di
     return quiz_questions_generate(request=request, user_id=owner_id)
 
 
-def quiz_publish(*, quiz: Quiz, user: User, classroom_id: int) -> Quiz:
-    """Give ``quiz`` to a classroom's students. Raises ``PermissionDenied`` or
-    ``Classroom.DoesNotExist``."""
-    classroom = classroom_to_publish_to(
-        user=user, owner_id=quiz.owner_id, classroom_id=classroom_id, noun="quiz"
-    )
-    quiz.classrooms.add(classroom)
-    sentry_manager.add_breadcrumb(
-        message="Quiz published",
-        category="content",
-        data={"quiz_id": quiz.pk, "classroom_id": classroom.pk},
-    )
-    broadcasting.quiz_published(quiz=quiz, classroom_id=classroom.pk)
-    return quiz
-
-
-class AlreadySubmitted(Exception):
+class AlreadySubmitted(Conflict):
     """The student has submitted this quiz before: grading showed them the answers."""
 
 
 def quiz_attempt_submit(*, quiz: Quiz, student: User, answers: list[int | None]) -> QuizAttempt:
     """Grade and store a student's answers, once per quiz. Raises ``ValueError`` when the
-    answers do not fit the quiz (wrong count, an option that does not exist) and
-    :class:`AlreadySubmitted` for a second attempt."""
-    graded = grade_attempt(questions=quiz.questions, answers=answers)
+    answers do not fit the quiz (wrong count, an option that does not exist; an ``Invalid``
+    about ``answers``) and :class:`AlreadySubmitted` for a second attempt."""
+    try:
+        graded = grade_attempt(questions=quiz.questions, answers=answers)
+    except ValueError as exc:
+        raise Invalid(str(exc), field="answers") from None
     try:
         with transaction.atomic():  # the constraint decides between two concurrent submits
             attempt = QuizAttempt.objects.create(
@@ -122,5 +110,5 @@ def quiz_attempt_submit(*, quiz: Quiz, student: User, answers: list[int | None])
     )
     # Whether answered over HTTP or the socket, the teachers' gradebooks hear of it.
     taken_in = list(quiz.classrooms.filter(students=student).values_list("pk", flat=True))
-    broadcasting.quiz_attempt_graded(attempt=attempt, classroom_ids=taken_in)
+    quiz_attempt_graded.send(sender=QuizAttempt, attempt=attempt, classroom_ids=taken_in)
     return attempt

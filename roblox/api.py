@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from ninja import Query, Router, Status
-from ninja.errors import HttpError, ValidationError
+from ninja.errors import ValidationError
 
 from accounts.auth import api_auth, require_role
 from accounts.models import Role
@@ -28,14 +28,15 @@ from roblox.schemas import (
     ScriptIn,
     ScriptOut,
 )
+from toolbox.errors import NotFound
 
 router = Router(tags=["roblox"], auth=api_auth)
 
 SCRIPT_AUTHORS = (Role.TEACHER, Role.ADMIN)
 
 
-def _not_found() -> HttpError:
-    return HttpError(404, "Script not found")
+def _not_found() -> NotFound:
+    return NotFound("Script not found")
 
 
 @router.post(

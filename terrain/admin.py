@@ -8,9 +8,9 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 
+from publishing.display import statistics_html
 from terrain.models import Terrain
 from terrain.selectors import BULKY_FIELDS
-from toolbox.admin_display import statistics_html
 
 
 @admin.register(Terrain)

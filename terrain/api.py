@@ -12,7 +12,6 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import quote_etag
 from ninja import Router, Status
-from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from accounts.auth import api_auth, require_role
@@ -23,6 +22,7 @@ from terrain import selectors, services
 from terrain.generation import TerrainParams
 from terrain.models import Terrain
 from terrain.schemas import TerrainGenerateIn, TerrainOut
+from toolbox.errors import NotFound
 
 router = Router(tags=["terrain"], auth=api_auth)
 
@@ -30,8 +30,8 @@ PAGE_SIZE_LIMIT = 100
 CACHE_SECONDS = 3600
 
 
-def _not_found() -> HttpError:
-    return HttpError(404, "Terrain not found")
+def _not_found() -> NotFound:
+    return NotFound("Terrain not found")
 
 
 def _immutable_response(

@@ -202,6 +202,9 @@ INSTALLED_APPS = [
     "lms",
     "lti",
     "robloxcloud",
+    "dashboard",
+    # Last: its ready() mounts the API once every app is ready (toolbox/apps.py).
+    "toolbox",
 ]
 
 AUTH_USER_MODEL = "accounts.User"
@@ -431,7 +434,7 @@ with exit_on_config_error():
     # out of memory) and is failed by the sweep (jobs.services.job_sweep_interrupted).
     JOB_TIMEOUT_SECONDS = env_int(os.environ, "JOB_TIMEOUT_SECONDS", 600, minimum=60)
 
-# The admin dashboard (monitoring.selectors): the metrics registry is summarised into a
+# The admin dashboard (dashboard.selectors): the metrics registry is summarised into a
 # MetricsSnapshot row at most once per interval per process (when the dashboard is viewed, and by
 # `manage.py metrics_snapshot` from cron), and rows older than the retention are pruned by that
 # command. A week is the longest range the dashboard draws; the retention keeps one day more.
