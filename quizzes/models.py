@@ -5,13 +5,13 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from accounts.models import Classroom
+from curriculum.quizzes import MAX_QUESTIONS, MIN_QUESTIONS
 from providers.base import (
     MAX_GRADE_LEVEL,
     FallbackReasonChoices,
     ProviderChoices,
     SubjectChoices,
 )
-from quizzes.generation import MAX_QUESTIONS, MIN_QUESTIONS
 
 #: The shared vocabulary's subjects (``curriculum``), as model choices.
 Subject = SubjectChoices

@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 
 from curriculum import subject_ids
-from lessons.generation import (
+from curriculum.lessons import (
     COMPLEXITIES,
     CONTENT_TYPES,
     SUBJECTS,
     generate_lesson,
 )
 
-GLOSSARY_FILE = Path(__file__).resolve().parents[2] / "lessons" / "data" / "glossary.json"
+GLOSSARY_FILE = Path(__file__).resolve().parents[2] / "curriculum" / "data" / "glossary.json"
 
 WATER = "Describe the water cycle, including evaporation and condensation"
 PLANTS = "Explain how plants make food through photosynthesis"

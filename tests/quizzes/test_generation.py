@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from quizzes.generation import (
+from curriculum.quizzes import (
     DIFFICULTIES,
     MATH_TOPICS,
     SUBJECTS,
@@ -28,7 +28,7 @@ from quizzes.generation import (
     math_topics_for,
 )
 
-BANK_FILE = Path(__file__).resolve().parents[2] / "quizzes" / "data" / "question_bank.json"
+BANK_FILE = Path(__file__).resolve().parents[2] / "curriculum" / "data" / "question_bank.json"
 BANK_SUBJECTS = [s for s in SUBJECTS if s != "mathematics"]
 BANDS = ("K-2", "3-5", "6-8", "9-12")
 

@@ -2,9 +2,9 @@ import pytest
 from django.db import DatabaseError
 
 from accounts.models import Role
+from curriculum.terrain import BIOMES, TerrainParams
 from roblox.models import RobloxScript
 from terrain import services
-from terrain.generation import BIOMES, TerrainParams
 from terrain.models import Terrain
 from tests.accounts.factories import make_user
 from tests.roblox.helpers import BROKEN_LUAU, post_json
