@@ -1,21 +1,20 @@
 """``generate_lesson``: a subject, a grade and learning objectives in, a lesson plan out.
 
-The plan is built in steps that each read the request (:class:`_Request`): the vocabulary, the
-activities, the sections, the assessment and the timing. Only the first two draw from the
-random generator, in that order, so the same inputs always give the same lesson.
+The lesson is written in steps that each read the checked request
+(:class:`~curriculum.lessons.plan.LessonPlan`): the vocabulary, the activities, the sections
+(:mod:`~curriculum.lessons.sections`), the assessment and the timing. Only the first two draw
+from the random generator, in that order, so the same inputs always give the same lesson.
 """
 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
 from typing import Any
 
 from curriculum.lessons.activities import activities_select, activity_minutes
 from curriculum.lessons.assessment import (
     example_item,
     explain_item,
-    focus_sentence,
     math_practice,
     transfer_item,
 )
@@ -28,23 +27,16 @@ from curriculum.lessons.glossary import (
     vocabulary_select,
 )
 from curriculum.lessons.objectives import Objective, objective_clean
+from curriculum.lessons.plan import LessonPlan
+from curriculum.lessons.sections import sections_write
 from curriculum.lessons.wording import (
     ACTIVITY_COUNTS,
-    APPROACH,
-    COMPLEXITY_NOTES,
     COMPLEXITY_TIME_FACTOR,
-    HOOKS,
-    NEXT_STEPS,
-    PLAN,
-    SECTION_HEADINGS,
     SECTION_MINUTES,
-    TYPE_NOTES,
     TYPE_SECTION_FACTOR,
     VOCABULARY_COUNTS,
-    WRAP_UP,
-    YOU,
 )
-from curriculum.lessons.words import capitalise, join_list, sentence, shorten
+from curriculum.lessons.words import capitalise, join_list, shorten
 from curriculum.seeds import seed_derive
 from curriculum.shapes import LESSON_FIELDS, LessonContent
 from curriculum.vocabulary import (
@@ -52,7 +44,6 @@ from curriculum.vocabulary import (
     CONTENT_TYPES,
     GRADE_BAND_NAMES,
     LESSON,
-    LESSON_CONTENT_TYPES,
     grade_band_index,
     grade_label,
     grade_normalize,
@@ -68,24 +59,6 @@ MAX_OBJECTIVES = 10
 MAX_OBJECTIVE_LENGTH = 300
 #: Keeps lesson seeds apart from the other generators' (``curriculum.seeds``).
 SEED_NAMESPACE = "toolboxai.lessons.v1"
-
-
-@dataclass(frozen=True)
-class _Request:
-    """A checked request, with what every step derives from it."""
-
-    subject: str  # canonical id
-    subject_name: str
-    grade: int
-    band: int  # index into GRADE_BANDS
-    content_type: str
-    complexity: str
-    seed: int
-    objectives: list[Objective]
-
-    @property
-    def label(self) -> str:
-        return LESSON_CONTENT_TYPES[self.content_type]
 
 
 def _resolve_subject(subject: object) -> tuple[str, str]:
@@ -150,7 +123,7 @@ def generate_lesson(
     glossary = glossary_terms(str(GLOSSARY_PATH))
     terms = glossary.get(subject_key) or glossary["general"]
     glossary_stems = set().union(*(t.name_stems | t.keyword_stems for t in terms))
-    request = _Request(
+    request = LessonPlan(
         subject=subject_key,
         subject_name=subject_name,
         grade=grade_level,
@@ -174,7 +147,7 @@ def generate_lesson(
     vocabulary = _vocabulary(request, rng, terms)
     key_terms = [_key_terms(objective, vocabulary) for objective in request.objectives]
     activities = _activities(request, rng, vocabulary)
-    sections = _sections(request, key_terms, activities)
+    sections = sections_write(request, key_terms, activities)
     assessment = _assessment(request, key_terms, vocabulary)
     estimated = _estimated_minutes(request, activities, assessment)
     content = LessonContent.model_validate(
@@ -201,7 +174,7 @@ def generate_lesson(
     }
 
 
-def _vocabulary(request: _Request, rng: random.Random, terms: tuple[Term, ...]) -> list[Term]:
+def _vocabulary(request: LessonPlan, rng: random.Random, terms: tuple[Term, ...]) -> list[Term]:
     count = VOCABULARY_COUNTS[request.complexity][request.band]
     count += 2 if request.content_type == "study_guide" else 0
     return vocabulary_select(
@@ -220,7 +193,7 @@ def _key_terms(objective: Objective, vocabulary: list[Term]) -> list[Term]:
 
 
 def _activities(
-    request: _Request, rng: random.Random, vocabulary: list[Term]
+    request: LessonPlan, rng: random.Random, vocabulary: list[Term]
 ) -> list[dict[str, Any]]:
     """The activities, each tied to an objective in turn (``objective`` is None for one that
     covers them all, such as a vocabulary match)."""
@@ -253,78 +226,8 @@ def _activities(
     return activities
 
 
-def _sections(
-    request: _Request, key_terms: list[list[Term]], activities: list[dict[str, Any]]
-) -> list[dict[str, str]]:
-    """An introduction, one section per objective and a wrap-up."""
-    band, content_type, objectives = request.band, request.content_type, request.objectives
-    intro_heading, part_heading, wrap_heading = SECTION_HEADINGS[content_type]
-    if band == 0:
-        plans = [o.text if o.is_action else f"learn about {o.text}" for o in objectives]
-        intro_goal = f"Today {YOU[band]} will {join_list(plans)}."
-    else:
-        intro_goal = (
-            f"By the end of this {request.label.lower()}, {YOU[band]} should be able to: "
-            f"{'; '.join(o.goal for o in objectives)}."
-        )
-    intro = [intro_goal, HOOKS[band].format(focus=objectives[0].focus), PLAN[content_type][band]]
-    sections = [{"heading": intro_heading, "body": " ".join(intro)}]
-    activity_titles = {
-        i: a["title"] for i, a in enumerate(activities) if a["objective"] is not None
-    }
-    for number, (objective, terms) in enumerate(zip(objectives, key_terms, strict=True), start=1):
-        matching = [
-            title for i, title in activity_titles.items() if i % len(objectives) == number - 1
-        ]
-        parts = _objective_section(request, number, objective, terms, matching)
-        sections.append(
-            {
-                "heading": part_heading.format(n=number, heading=objective.heading),
-                "body": " ".join(sentence(p) for p in parts),
-            }
-        )
-    wrap = WRAP_UP[band].format(
-        label=request.label.lower(), objectives="; ".join(o.text for o in objectives)
-    )
-    sections.append({"heading": wrap_heading, "body": f"{wrap} {NEXT_STEPS[content_type]}"})
-    return sections
-
-
-def _objective_section(
-    request: _Request, number: int, objective: Objective, terms: list[Term], activities: list[str]
-) -> list[str]:
-    """The sentences of one objective's section; ``activities`` are the titles tied to it."""
-    band, content_type = request.band, request.content_type
-    approach = APPROACH.get(request.subject, APPROACH["general"])[band]
-    parts = [focus_sentence(objective, band, content_type), approach]
-    if terms:
-        if band <= 1:
-            parts.append(
-                ("Words to know: " if band == 0 else "Key terms: ")
-                + "; ".join(f"{t.term} - {t.definition.rstrip('.')}" for t in terms)
-                + "."
-            )
-        else:
-            parts.append(
-                f"Key terms: {join_list([t.term for t in terms])} (see the vocabulary list)."
-            )
-    if request.subject == "mathematics" and content_type in ("lesson", "study_guide"):
-        example = math_practice(
-            objective, request.grade, request.complexity, seed=request.seed * 1000 + number
-        )
-        if example:
-            prompt = example[0] if example[0].endswith(("?", ".")) else example[0] + "."
-            parts.append(f"Worked example: {prompt} Answer: {example[1]}")
-    parts.append(COMPLEXITY_NOTES[request.complexity][band])
-    note = TYPE_NOTES[content_type][band]
-    if content_type == "activity" and activities:
-        note = f'{note.rstrip(".")} (see "{activities[0]}").'
-    parts.append(note)
-    return parts
-
-
 def _assessment(
-    request: _Request, key_terms: list[list[Term]], vocabulary: list[Term]
+    request: LessonPlan, key_terms: list[list[Term]], vocabulary: list[Term]
 ) -> list[dict[str, str]]:
     """Per objective: explain it, then (by complexity) an example, a transfer and, for
     mathematics, a computed practice problem; then vocabulary checks."""
@@ -362,7 +265,7 @@ def _assessment(
 
 
 def _estimated_minutes(
-    request: _Request, activities: list[dict[str, Any]], assessment: list[dict[str, str]]
+    request: LessonPlan, activities: list[dict[str, Any]], assessment: list[dict[str, str]]
 ) -> int:
     band = request.band
     section_minutes = (
@@ -381,7 +284,7 @@ def _estimated_minutes(
 
 
 def _summary(
-    request: _Request,
+    request: LessonPlan,
     vocabulary: list[Term],
     activities: list[dict[str, Any]],
     assessment: list[dict[str, str]],
@@ -400,7 +303,7 @@ def _summary(
     )
 
 
-def _title(request: _Request) -> str:
+def _title(request: LessonPlan) -> str:
     objectives = request.objectives
     title = f"{request.subject_name} {request.label}: {shorten(capitalise(objectives[0].text), 60)}"
     if len(objectives) > 1:

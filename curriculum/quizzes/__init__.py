@@ -29,9 +29,6 @@ from curriculum.quizzes.maths import MATH_TOPICS, generate_math_question, math_t
 from curriculum.shapes import OPTIONS_PER_QUESTION, QuizQuestion
 from curriculum.vocabulary import DIFFICULTIES, GRADE_LEVELS
 
-#: The question type's historical name.
-Question = QuizQuestion
-
 __all__ = [
     "BANK_PATH",
     "DIFFICULTIES",
@@ -41,7 +38,6 @@ __all__ = [
     "MIN_QUESTIONS",
     "OPTIONS_PER_QUESTION",
     "SUBJECTS",
-    "Question",
     "QuizQuestion",
     "generate_math_question",
     "generate_questions",

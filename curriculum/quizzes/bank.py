@@ -95,16 +95,23 @@ def _bank_cost(entry: _BankEntry, band: int, difficulty: str) -> float:
     return 3 * abs(band_offset) + (0.5 if band_offset > 0 else 0) + difficulty_offset
 
 
-def _bank_pass(
-    rng: random.Random, entries: Sequence[_BankEntry], band: int, difficulty: str
-) -> list[_BankEntry]:
-    """One pass over the whole bank: best-fitting tiers first, shuffled within a tier."""
+@lru_cache(maxsize=256)
+def _bank_tiers(
+    path: str, subject: str, band: int, difficulty: str
+) -> tuple[tuple[_BankEntry, ...], ...]:
+    """A subject's entries grouped by fit, best first (bank order within a group). The same for
+    every quiz of a band and difficulty, so computed once rather than per question pass."""
     tiers: dict[float, list[_BankEntry]] = {}
-    for entry in entries:
+    for entry in _load_bank(path).get(subject, ()):
         tiers.setdefault(_bank_cost(entry, band, difficulty), []).append(entry)
+    return tuple(tuple(tiers[cost]) for cost in sorted(tiers))
+
+
+def _bank_pass(rng: random.Random, tiers: Sequence[Sequence[_BankEntry]]) -> list[_BankEntry]:
+    """One pass over the whole bank: best-fitting tiers first, shuffled within a tier."""
     ordered: list[_BankEntry] = []
-    for cost in sorted(tiers):
-        tier = tiers[cost]
+    for entries in tiers:
+        tier = list(entries)
         rng.shuffle(tier)
         ordered.extend(tier)
     return ordered
@@ -116,12 +123,12 @@ def generate_from_bank(
     entries = _load_bank(str(BANK_PATH)).get(subject, ())
     if not entries:
         raise ValueError(f"the question bank has no questions for subject {subject!r}")
-    band = grade_band_index(grade)
+    tiers = _bank_tiers(str(BANK_PATH), subject, grade_band_index(grade), difficulty)
     count = len(positions)
     chosen: list[_BankEntry] = []
     while len(chosen) < count:
         # Each pass uses every entry once; a second pass only starts when the bank is exhausted.
-        selection = _bank_pass(rng, entries, band, difficulty)[: count - len(chosen)]
+        selection = _bank_pass(rng, tiers)[: count - len(chosen)]
         rng.shuffle(selection)
         if chosen and len(selection) > 1 and selection[0] is chosen[-1]:
             selection.append(selection.pop(0))

@@ -171,7 +171,7 @@ def test_llm_quiz_shape__options_that_read_the_same_are_invalid():
     with pytest.raises(ValidationError) as caught:
         quiz_model(1).model_validate(answer)
     assert describe_validation_error(caught.value).startswith(
-        "1 problem: questions.0: Value error, duplicate options"
+        "1 problem: questions.0.options: Value error, duplicate options"
     )
 
 

@@ -21,7 +21,7 @@ from curriculum.quizzes import (
     DIFFICULTIES,
     MATH_TOPICS,
     SUBJECTS,
-    Question,
+    QuizQuestion,
     generate_math_question,
     generate_questions,
     grade_attempt,
@@ -134,7 +134,7 @@ def _option_value(text: str, prompt: str):
     return Fraction(text.removesuffix("%"))
 
 
-def _math_quiz(grade: int, difficulty: str, seed: int, count: int = 12) -> list[Question]:
+def _math_quiz(grade: int, difficulty: str, seed: int, count: int = 12) -> list[QuizQuestion]:
     return generate_questions(
         subject="mathematics",
         grade_level=grade,
@@ -309,7 +309,7 @@ def test_generate_questions__invalid_arguments_raise_value_error(overrides, mess
 
 def test_question__rejects_duplicate_options():
     with pytest.raises(ValueError, match="duplicate"):
-        Question(
+        QuizQuestion(
             prompt="?",
             options=("Paris", " paris", "Rome", "Oslo"),
             correct_index=0,
