@@ -84,7 +84,7 @@ def measure(run: Callable[[int, dict[str, float]], object], budget: Budget) -> T
 
 
 def quiz_case(subject: str, question_count: int) -> Callable[[int, dict[str, float]], object]:
-    from quizzes.generation import generate_questions
+    from curriculum.quizzes import generate_questions
 
     def run(seed: int, stages: dict[str, float]) -> object:
         return generate_questions(
@@ -99,7 +99,7 @@ def quiz_case(subject: str, question_count: int) -> Callable[[int, dict[str, flo
 
 
 def lesson_case() -> Callable[[int, dict[str, float]], object]:
-    from lessons.generation import generate_lesson
+    from curriculum.lessons import generate_lesson
 
     objectives = [
         "Describe how plants make food through photosynthesis",
@@ -122,8 +122,7 @@ def lesson_case() -> Callable[[int, dict[str, float]], object]:
 
 def terrain_case(size: int) -> Callable[[int, dict[str, float]], object]:
     """The whole terrain pipeline of ``POST /api/v1/terrain/generate`` minus the database."""
-    from roblox.luau import compile_luau
-    from terrain.generation import (
+    from curriculum.terrain import (
         BIOMES,
         TerrainParams,
         build_lua_script,
@@ -131,6 +130,7 @@ def terrain_case(size: int) -> Callable[[int, dict[str, float]], object]:
         heightmap_statistics,
         render_preview_png,
     )
+    from roblox.luau import compile_luau
 
     def run(seed: int, stages: dict[str, float]) -> object:
         params = TerrainParams(

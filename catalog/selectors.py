@@ -7,11 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 import curriculum
-from lessons.generation import MAX_OBJECTIVE_LENGTH, MAX_OBJECTIVES
+from curriculum import terrain as terrain_generation
+from curriculum.lessons import MAX_OBJECTIVE_LENGTH, MAX_OBJECTIVES
+from curriculum.quizzes import MAX_QUESTIONS, MIN_QUESTIONS
 from lessons.models import Complexity, ContentType
-from quizzes.generation import MAX_QUESTIONS, MIN_QUESTIONS
 from quizzes.models import Difficulty
-from terrain import generation as terrain_generation
 
 
 def _choices(choices: type) -> list[dict[str, str]]:

@@ -9,9 +9,9 @@ from django.core.exceptions import ValidationError
 
 from accounts.models import JOIN_CODE_LENGTH
 from classroom.vocabulary import vocabulary_get
-from lessons.generation import MAX_OBJECTIVE_LENGTH, MAX_OBJECTIVES
-from quizzes.generation import MAX_QUESTIONS, MIN_QUESTIONS
-from terrain import generation as terrain_generation
+from curriculum import terrain as terrain_generation
+from curriculum.lessons import MAX_OBJECTIVE_LENGTH, MAX_OBJECTIVES
+from curriculum.quizzes import MAX_QUESTIONS, MIN_QUESTIONS
 
 
 def retry_phrase(seconds: int) -> str:

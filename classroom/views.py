@@ -33,6 +33,7 @@ from accounts.ratelimit import (
     rate_limit_consume,
 )
 from classroom import forms, selectors
+from curriculum.terrain import TerrainParams
 from jobs import selectors as job_selectors
 from jobs import services as job_services
 from jobs.models import JobKind
@@ -44,7 +45,6 @@ from quizzes import services as quiz_services
 from quizzes.schemas import QuizIn
 from terrain import selectors as terrain_selectors
 from terrain import services as terrain_services
-from terrain.generation import TerrainParams
 from terrain.schemas import TerrainGenerateIn
 from toolbox.errors import NotFound
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from curriculum.terrain import BIOMES
 from curriculum.vocabulary import (
     MAX_GRADE_LEVEL,
     MIN_GRADE_LEVEL,
@@ -14,7 +15,6 @@ from curriculum.vocabulary import (
 )
 from lessons.models import Complexity, ContentType
 from quizzes.models import Difficulty
-from terrain.generation import BIOMES
 
 Choices = list[tuple[str, str]]
 

@@ -3,7 +3,8 @@
 A subject is listed here only for the content kinds the product can actually generate in it
 *offline* (the LLM is optional and falls back to the offline generators), so a request the
 product accepts is one it can always answer: lessons need a curated glossary
-(``lessons/data/glossary.json``), quizzes a question bank (``quizzes/data/question_bank.json``)
+(``curriculum/data/glossary.json``), quizzes a question bank
+(``curriculum/data/question_bank.json``)
 or, for mathematics, the procedural generator. A subject some kind cannot generate is refused for
 that kind with the allowed values listed, never silently written with generic filler.
 """
@@ -57,8 +58,26 @@ GRADE_BANDS: tuple[tuple[str, tuple[int, ...]], ...] = (
     ("6-8", (6, 7, 8)),
     ("9-12", (9, 10, 11, 12)),
 )
+#: The band names alone, in order: ``("K-2", "3-5", "6-8", "9-12")``.
+GRADE_BAND_NAMES: tuple[str, ...] = tuple(name for name, _ in GRADE_BANDS)
 #: Words accepted for kindergarten wherever a grade level is.
 KINDERGARTEN: frozenset[str] = frozenset({"k", "kg", "kindergarten"})
+
+
+#: What a lesson can be, with the label its title and the LLM prompt use.
+LESSON_CONTENT_TYPES: dict[str, str] = {
+    "lesson": "Lesson",
+    "study_guide": "Study Guide",
+    "activity": "Activity Plan",
+    "review": "Review",
+}
+CONTENT_TYPES: tuple[str, ...] = tuple(LESSON_CONTENT_TYPES)
+#: How deep a lesson goes.
+COMPLEXITIES: tuple[str, ...] = ("basic", "intermediate", "advanced")
+#: How hard a quiz is.
+DIFFICULTIES: tuple[str, ...] = ("easy", "medium", "hard")
+#: The largest seed of any generator: fits every database's integer column.
+MAX_SEED = 2**31 - 1
 
 
 def subject_ids(kind: str | None = None) -> tuple[str, ...]:

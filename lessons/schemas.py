@@ -6,7 +6,7 @@ from typing import Annotated
 from ninja import Schema
 from pydantic import BaseModel, Field, StringConstraints, TypeAdapter
 
-from lessons.generation import MAX_OBJECTIVE_LENGTH, MAX_OBJECTIVES
+from curriculum.lessons import MAX_OBJECTIVE_LENGTH, MAX_OBJECTIVES
 from lessons.models import Complexity, ContentType
 from providers.base import MAX_SEED, FallbackReason, GradeLevel, LessonSubject, ProviderName
 

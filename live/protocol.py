@@ -16,7 +16,7 @@ from ninja import Schema
 from pydantic import Field, StrictInt
 from pydantic import ValidationError as PydanticValidationError
 
-from quizzes.generation import MAX_QUESTIONS
+from curriculum.quizzes import MAX_QUESTIONS
 
 # Close codes (4000-4999 are the application's own, RFC 6455 section 7.4.2).
 NORMAL = 1000

@@ -38,7 +38,7 @@ class FallbackReasonChoices(models.TextChoices):
 
 MATHEMATICS = "mathematics"
 MAX_GRADE_LEVEL = curriculum.MAX_GRADE_LEVEL  # grades K..12; 0 is kindergarten
-MAX_SEED = 2**31 - 1  # fits every database's integer column
+MAX_SEED = curriculum.MAX_SEED  # fits every database's integer column
 
 #: Model choices for a subject column, from the shared vocabulary.
 SubjectChoices = models.TextChoices(
@@ -150,7 +150,7 @@ class ContentProvider(Protocol):
     ``vocabulary`` (term, definition), ``activities`` (title, instructions, duration_minutes),
     ``assessment`` (question, answer) and ``estimated_duration_minutes``.
     ``generate_quiz_questions`` returns ``request.question_count`` dicts shaped like
-    :meth:`quizzes.generation.Question.to_dict`.
+    :meth:`curriculum.shapes.QuizQuestion.to_dict`.
     """
 
     name: str

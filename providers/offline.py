@@ -1,22 +1,18 @@
-"""The offline provider: the pure generators, deterministic for a given request and seed."""
+"""The offline provider: the pure generators, deterministic for a given request and seed.
+
+Their lessons and questions are built with the shapes of :mod:`curriculum.shapes`, the ones
+the LLM's answers are validated against."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from lessons.generation import generate_lesson
+from curriculum.lessons import generate_lesson
+from curriculum.quizzes import generate_questions
+from curriculum.shapes import LESSON_FIELDS
 from providers.base import OFFLINE, LessonRequest, QuizRequest
-from quizzes.generation import generate_questions
 
-LESSON_FIELDS = (
-    "title",
-    "summary",
-    "sections",
-    "vocabulary",
-    "activities",
-    "assessment",
-    "estimated_duration_minutes",
-)
+__all__ = ["LESSON_FIELDS", "OfflineProvider", "offline_provider"]
 
 
 class OfflineProvider:

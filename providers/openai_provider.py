@@ -25,12 +25,12 @@ import sentry_sdk
 from django.conf import settings
 from pydantic import BaseModel, ValidationError
 
+from curriculum import LESSON_CONTENT_TYPES
 from monitoring.decorators import sentry_external_api_monitor
 from providers.base import OPENAI, LessonRequest, QuizRequest, grade_label
 from providers.deadline import DeadlineTransport, deadline
 from providers.errors import COMPONENT, ProviderOutputInvalid, ProviderUnavailable
 from providers.output import LLMLesson, describe_validation_error, quiz_model
-from quizzes.generation import Question
 
 SERVICE = "openai"
 
@@ -43,20 +43,13 @@ SYSTEM_PROMPT = (
     "factually accurate; never include personal data, links or content unsuitable for children."
 )
 
-_CONTENT_TYPE_LABELS = {
-    "lesson": "lesson",
-    "study_guide": "study guide",
-    "activity": "activity plan",
-    "review": "review",
-}
-
 
 def _lesson_prompt(request: LessonRequest) -> str:
     objectives = "\n".join(
         f"{number}. {objective}"
         for number, objective in enumerate(request.learning_objectives, start=1)
     )
-    kind = _CONTENT_TYPE_LABELS.get(request.content_type, request.content_type)
+    kind = LESSON_CONTENT_TYPES.get(request.content_type, request.content_type).lower()
     return (
         f"Write a {request.complexity} {kind} for {grade_label(request.grade_level)} "
         f"{request.subject.replace('_', ' ')}.\nLearning objectives:\n{objectives}\n"
@@ -123,22 +116,12 @@ class OpenAIProvider:
 
     def generate_quiz_questions(self, request: QuizRequest) -> list[dict[str, Any]]:
         quiz = self._complete(request, schema=quiz_model(request.question_count))
-        questions = []
-        for index, item in enumerate(quiz.questions):
-            try:
-                question = Question(
-                    prompt=item.prompt,
-                    options=tuple(item.options),
-                    correct_index=item.correct_index,
-                    explanation=item.explanation,
-                    topic=_topic(request.subject, item.topic),
-                )
-            except ValueError as exc:  # e.g. two options that read the same
-                raise ProviderOutputInvalid(
-                    f"{SERVICE} question {index} is unusable: {exc}", service=SERVICE
-                ) from None
-            questions.append(question.to_dict())
-        return questions
+        # The shape already refused unusable questions (two options that read the same...);
+        # only the topic label becomes the offline generator's "subject.topic" form.
+        return [
+            item.model_copy(update={"topic": _topic(request.subject, item.topic)}).to_dict()
+            for item in quiz.questions
+        ]
 
     # The monitor records parameters as span data, except one called ``request``. The prompt
     # (teachers' words) is built inside, so it stays out of span data, as gen_ai inputs do.

@@ -1,71 +1,28 @@
-"""The shape an LLM must answer in, as pydantic models.
+"""The shape an LLM must answer in: the content shapes of :mod:`curriculum.shapes`.
 
 The JSON schema of these models is sent as the structured-output ``response_format``, and the
 answer is validated against the same models: a model that ignores the schema (or an
 OpenAI-compatible server that does not enforce it) produces :class:`ProviderOutputInvalid`, never
-a stored lesson or quiz. Limits are generous for a real lesson and tight enough that a runaway
-answer is rejected.
+a stored lesson or quiz. They are the very models the offline generators build their output
+with, so both providers answer in one shape.
 """
 
 from __future__ import annotations
 
-from typing import Annotated
+from pydantic import BaseModel, Field, ValidationError
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from curriculum.shapes import LessonContent, QuizQuestion
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
-Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
-
-
-class _Strict(BaseModel):
-    # additionalProperties: false, as structured outputs require.
-    model_config = ConfigDict(extra="forbid")
-
-
-class LLMSection(_Strict):
-    heading: Short
-    body: Text
-
-
-class LLMVocabularyTerm(_Strict):
-    term: Short
-    definition: Text
-
-
-class LLMActivity(_Strict):
-    title: Short
-    instructions: Text
-    duration_minutes: int = Field(ge=1, le=240)
-
-
-class LLMAssessmentItem(_Strict):
-    question: Text
-    answer: Text
-
-
-class LLMLesson(_Strict):
-    title: Short
-    summary: Text
-    sections: list[LLMSection] = Field(min_length=1, max_length=30)
-    vocabulary: list[LLMVocabularyTerm] = Field(max_length=40)
-    activities: list[LLMActivity] = Field(min_length=1, max_length=20)
-    assessment: list[LLMAssessmentItem] = Field(min_length=1, max_length=60)
-    estimated_duration_minutes: int = Field(ge=5, le=600)
-
-
-class LLMQuestion(_Strict):
-    prompt: Text
-    options: list[Short] = Field(min_length=4, max_length=4)
-    correct_index: int = Field(ge=0, le=3)
-    explanation: Text
-    topic: Short
+#: A lesson as the LLM writes it.
+LLMLesson = LessonContent
 
 
 def quiz_model(question_count: int) -> type[BaseModel]:
     """The quiz answer for exactly ``question_count`` questions (the count is in the schema)."""
 
-    class LLMQuiz(_Strict):
-        questions: list[LLMQuestion] = Field(min_length=question_count, max_length=question_count)
+    class LLMQuiz(BaseModel):
+        model_config = LessonContent.model_config  # extra="forbid": additionalProperties false
+        questions: list[QuizQuestion] = Field(min_length=question_count, max_length=question_count)
 
     return LLMQuiz
 

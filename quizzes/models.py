@@ -5,9 +5,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from accounts.models import Classroom
-from providers.base import SubjectChoices
+from curriculum.quizzes import MAX_QUESTIONS, MIN_QUESTIONS
+from providers.base import (
+    SubjectChoices,
+)
 from publishing.models import PublishedContent
-from quizzes.generation import MAX_QUESTIONS, MIN_QUESTIONS
 
 #: The shared vocabulary's subjects (``curriculum``), as model choices.
 Subject = SubjectChoices

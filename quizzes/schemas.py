@@ -5,8 +5,8 @@ from datetime import datetime
 from ninja import Schema
 from pydantic import BaseModel, Field, StrictInt, TypeAdapter, model_validator
 
+from curriculum.quizzes import MAX_QUESTIONS, MIN_QUESTIONS
 from providers.base import MAX_SEED, FallbackReason, GradeLevel, ProviderName, QuizSubject
-from quizzes.generation import MAX_QUESTIONS, MIN_QUESTIONS
 from quizzes.models import Difficulty
 
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 
 from accounts.models import User
+from curriculum.quizzes import grade_attempt
 from monitoring.context import sentry_manager
 from monitoring.decorators import educational_content_generation, sentry_performance_monitor
 from providers.base import Generated, QuizRequest, grade_label, seed_or_random
 from providers.selection import quiz_questions_generate
-from quizzes.generation import grade_attempt
 from quizzes.models import Quiz, QuizAttempt, Subject
 from quizzes.signals import quiz_attempt_graded
 from toolbox.errors import Conflict, Invalid

@@ -18,8 +18,8 @@ from accounts.auth import api_auth, require_role
 from accounts.models import Role
 from accounts.ratelimit import TERRAIN_GENERATE, rate_limit_consume
 from accounts.schemas import MessageOut
+from curriculum.terrain import TerrainParams
 from terrain import selectors, services
-from terrain.generation import TerrainParams
 from terrain.models import Terrain
 from terrain.schemas import TerrainGenerateIn, TerrainOut
 from toolbox.errors import NotFound

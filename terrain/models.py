@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from terrain import generation as g
+from curriculum import terrain as g
 
 BIOME_CHOICES = [(biome, biome.title()) for biome in g.BIOMES]
 

@@ -7,15 +7,15 @@ from django.urls import reverse
 from ninja import Schema
 from pydantic import Field
 
+from curriculum import terrain as g
 from roblox.schemas import DisplayName
-from terrain import generation as g
 from terrain.models import Terrain
 
 Biome = Literal[g.BIOMES]  # type: ignore[valid-type]
 
 
 class TerrainGenerateIn(Schema):
-    """Generation parameters; the ranges are those of ``terrain.generation.TerrainParams``."""
+    """Generation parameters; the ranges are those of ``curriculum.terrain.TerrainParams``."""
 
     name: DisplayName = Field("", max_length=200, description="Defaults to biome, size and seed")
     size: int = Field(128, strict=True, ge=g.MIN_SIZE, le=g.MAX_SIZE, description="cells a side")

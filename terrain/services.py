@@ -15,6 +15,14 @@ import secrets
 import numpy as np
 from django.db import transaction
 
+from curriculum.terrain import (
+    MAX_SEED,
+    TerrainParams,
+    build_lua_script,
+    generate_heightmap,
+    heightmap_statistics,
+    render_preview_png,
+)
 from monitoring import errors
 from monitoring.context import sentry_manager
 from monitoring.decorators import (
@@ -23,14 +31,6 @@ from monitoring.decorators import (
 )
 from roblox.models import ScriptKind
 from roblox.services import ScriptRejected, script_create
-from terrain.generation import (
-    MAX_SEED,
-    TerrainParams,
-    build_lua_script,
-    generate_heightmap,
-    heightmap_statistics,
-    render_preview_png,
-)
 from terrain.heightmap_codec import heightmap_encode
 from terrain.models import Terrain
 

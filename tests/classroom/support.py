@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from accounts.models import Classroom, Role, User
 from accounts.services import classroom_create
+from curriculum.terrain import TerrainParams
 from lessons.models import Lesson
 from lessons.services import lesson_generate
 from quizzes.models import Quiz
 from quizzes.services import quiz_generate
-from terrain.generation import TerrainParams
 from terrain.models import Terrain
 from terrain.services import terrain_generate
 from tests.accounts.factories import make_user

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from accounts.models import Role
-from lessons.generation import COMPLEXITIES, CONTENT_TYPES
+from curriculum.lessons import COMPLEXITIES, CONTENT_TYPES
 from lessons.models import Complexity, ContentType, Lesson
 from providers.base import LessonRequest
 from providers.offline import offline_provider

@@ -9,15 +9,17 @@ from pathlib import Path
 
 import pytest
 
-from curriculum import subject_ids
-from lessons.generation import (
+from curriculum import LESSON_CONTENT_TYPES, subject_ids
+from curriculum.lessons import (
     COMPLEXITIES,
     CONTENT_TYPES,
     SUBJECTS,
     generate_lesson,
 )
+from curriculum.shapes import LESSON_FIELDS, LessonContent
 
-GLOSSARY_FILE = Path(__file__).resolve().parents[2] / "lessons" / "data" / "glossary.json"
+DATA = Path(__file__).resolve().parents[2] / "curriculum" / "data"
+GLOSSARY_FILE = DATA / "glossary.json"
 
 WATER = "Describe the water cycle, including evaporation and condensation"
 PLANTS = "Explain how plants make food through photosynthesis"
@@ -236,6 +238,56 @@ def test_generate_lesson__accepts_limits():
     lesson = _lesson(learning_objectives=[f"Objective {i} " + "x" * 280 for i in range(10)])
     assert len(lesson["sections"]) == 12
     assert len(_lesson(learning_objectives=["a" * 300])["sections"]) == 3
+
+
+@pytest.mark.parametrize("content_type", CONTENT_TYPES)
+@pytest.mark.parametrize("complexity", COMPLEXITIES)
+@pytest.mark.parametrize("grade_level", [0, 4, 7, 12])
+@pytest.mark.parametrize("subject", ["mathematics", "history"])
+def test_generate_lesson__largest_request_fits_the_llm_lesson_shape(
+    subject, grade_level, complexity, content_type
+):
+    # Ten objectives of the longest allowed length, worded so every one is quoted in full
+    # ("understand ..."), in the intro, the summary and the wrap-up: the longest texts there are.
+    objective = ("the ways fractions and equations describe the water cycle " * 6)[:300].strip()
+    lesson = _lesson(
+        subject=subject,
+        grade_level=grade_level,
+        complexity=complexity,
+        content_type=content_type,
+        learning_objectives=[objective] * 10,
+    )
+    content = LessonContent.model_validate({field: lesson[field] for field in LESSON_FIELDS})
+    assert content.model_dump() == {field: lesson[field] for field in LESSON_FIELDS}
+    assert max(len(section["body"]) for section in lesson["sections"]) > 2500  # near the limit
+
+
+def test_lesson_activities__every_entry_well_formed():
+    activities = json.loads((DATA / "lesson_activities.json").read_text("utf-8"))["activities"]
+    keys = [activity["key"] for activity in activities]
+    assert len(keys) == len(set(keys))
+    for activity in activities:
+        assert set(activity.get("content_types", CONTENT_TYPES)) <= set(CONTENT_TYPES), activity
+        assert activity.get("subject", "mathematics") in SUBJECTS, activity
+        assert activity.get("min_complexity", "basic") in COMPLEXITIES, activity
+        assert set(activity["instructions"]) == {"K-2", "3-12"}, activity
+        assert activity["minutes"] >= 5
+    for content_type in CONTENT_TYPES:  # every content type has subject-free routines to use
+        assert any(
+            "subject" not in a and content_type in a.get("content_types", CONTENT_TYPES)
+            for a in activities
+        ), content_type
+
+
+def test_lesson_wording__covers_every_band_content_type_and_subject():
+    wording = json.loads((DATA / "lesson_wording.json").read_text("utf-8"))
+    assert set(wording["approach"]) == {*SUBJECTS, "general"}
+    for table in ("plan", "type_notes", "section_headings", "next_steps"):
+        assert set(wording[table]) == set(LESSON_CONTENT_TYPES), table
+    for table in ("approach", "complexity_notes", "plan", "type_notes"):
+        assert all(len(bands) == 4 for bands in wording[table].values()), table
+    assert set(wording["complexity_notes"]) == set(COMPLEXITIES)
+    assert len(wording["hooks"]) == len(wording["wrap_up"]) == len(wording["you"]) == 4
 
 
 @pytest.mark.parametrize(

@@ -6,10 +6,10 @@ import pytest
 from channels.db import database_sync_to_async
 
 from accounts.models import Role
+from curriculum.quizzes import grade_attempt
 from jobs import services as job_services
 from jobs.models import GenerationJob, JobKind, JobStatus
 from live import protocol
-from quizzes.generation import grade_attempt
 from quizzes.models import Quiz, QuizAttempt
 from tests.accounts.factories import make_user
 from tests.support.api import Api, classroom_with

@@ -18,11 +18,11 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Role
+from curriculum.terrain import TerrainParams
 from lessons.services import lesson_generate
 from monitoring.services import metrics_snapshot_reset, metrics_snapshot_take
 from providers.breaker import breakers_reset
 from quizzes.services import quiz_attempt_submit, quiz_generate
-from terrain.generation import TerrainParams
 from terrain.services import terrain_generate
 from tests.accounts.factories import PASSWORD, make_user
 from tests.support.api import login_token

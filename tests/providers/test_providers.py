@@ -5,11 +5,13 @@ from __future__ import annotations
 import time
 
 import pytest
+from pydantic import ValidationError
 
 from providers.base import LessonRequest, QuizRequest
 from providers.errors import ProviderOutputInvalid, ProviderUnavailable
 from providers.offline import LESSON_FIELDS, offline_provider
 from providers.openai_provider import openai_provider
+from providers.output import LLMLesson, describe_validation_error, quiz_model
 from tests.support.fake_openai import LLM_PROMPT_PREFIX, LLM_TITLE_PREFIX, USAGE
 from tests.support.llm import PLANTED_KEY, TIMEOUT_SECONDS
 
@@ -150,3 +152,33 @@ def test_fake_openai__answers_with_usage(llm):
     )
     assert response.json()["usage"] == USAGE
     assert response.json()["object"] == "chat.completion"
+
+
+def test_llm_quiz_shape__options_that_read_the_same_are_invalid():
+    # The one question shape refuses what the offline generator never writes: two options a
+    # student could not tell apart, which would make a right answer count as wrong.
+    answer = {
+        "questions": [
+            {
+                "prompt": "Capital of France?",
+                "options": ["Paris", " paris", "Rome", "Oslo"],
+                "correct_index": 0,
+                "explanation": "Paris is the capital.",
+                "topic": "capitals",
+            }
+        ]
+    }
+    with pytest.raises(ValidationError) as caught:
+        quiz_model(1).model_validate(answer)
+    assert describe_validation_error(caught.value).startswith(
+        "1 problem: questions.0.options: Value error, duplicate options"
+    )
+
+
+def test_llm_shapes__offline_content_passes_the_llm_validation():
+    lesson = offline_provider.generate_lesson(LESSON)
+    assert LLMLesson.model_validate(lesson).model_dump() == lesson
+    questions = offline_provider.generate_quiz_questions(QUIZ)
+    without_answer = [{k: v for k, v in q.items() if k != "answer"} for q in questions]
+    quiz = quiz_model(len(questions)).model_validate({"questions": without_answer})
+    assert [question.to_dict() for question in quiz.questions] == questions

@@ -17,18 +17,18 @@ from pathlib import Path
 
 import pytest
 
-from quizzes.generation import (
+from curriculum.quizzes import (
     DIFFICULTIES,
     MATH_TOPICS,
     SUBJECTS,
-    Question,
+    QuizQuestion,
     generate_math_question,
     generate_questions,
     grade_attempt,
     math_topics_for,
 )
 
-BANK_FILE = Path(__file__).resolve().parents[2] / "quizzes" / "data" / "question_bank.json"
+BANK_FILE = Path(__file__).resolve().parents[2] / "curriculum" / "data" / "question_bank.json"
 BANK_SUBJECTS = [s for s in SUBJECTS if s != "mathematics"]
 BANDS = ("K-2", "3-5", "6-8", "9-12")
 
@@ -134,7 +134,7 @@ def _option_value(text: str, prompt: str):
     return Fraction(text.removesuffix("%"))
 
 
-def _math_quiz(grade: int, difficulty: str, seed: int, count: int = 12) -> list[Question]:
+def _math_quiz(grade: int, difficulty: str, seed: int, count: int = 12) -> list[QuizQuestion]:
     return generate_questions(
         subject="mathematics",
         grade_level=grade,
@@ -309,7 +309,7 @@ def test_generate_questions__invalid_arguments_raise_value_error(overrides, mess
 
 def test_question__rejects_duplicate_options():
     with pytest.raises(ValueError, match="duplicate"):
-        Question(
+        QuizQuestion(
             prompt="?",
             options=("Paris", " paris", "Rome", "Oslo"),
             correct_index=0,

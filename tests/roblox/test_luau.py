@@ -244,7 +244,7 @@ def test_compile_luau__the_time_budget_stops_the_check() -> None:
 
 
 def test_compile_luau__the_largest_generated_terrain_script_fits_and_compiles() -> None:
-    from terrain.generation import TerrainParams, build_lua_script, generate_heightmap
+    from curriculum.terrain import TerrainParams, build_lua_script, generate_heightmap
 
     params = TerrainParams(size=128, seed=3, biome="mountains", water_level=0.0, max_height=512)
     source = build_lua_script(generate_heightmap(params), params)

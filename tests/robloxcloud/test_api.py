@@ -158,8 +158,8 @@ def test_publish_place__a_script_error_is_shown_with_robloxs_code(client, connec
 
 
 def test_publish_terrain__its_script_is_uploaded(client, connected, fake_roblox):
+    from curriculum.terrain import MIN_SIZE, TerrainParams
     from terrain import services as terrain_services
-    from terrain.generation import MIN_SIZE, TerrainParams
 
     params = TerrainParams(size=MIN_SIZE, seed=7, biome="islands", water_level=0.3)
     terrain = terrain_services.terrain_generate(owner_id=connected.pk, params=params, name="Isle")

@@ -6,9 +6,9 @@ import pytest
 from PIL import Image
 
 from accounts.models import Role
+from curriculum.terrain import TerrainParams
 from roblox.models import RobloxScript, ScriptKind
 from terrain import services
-from terrain.generation import TerrainParams
 from tests.accounts.factories import make_user
 from tests.support.luau import BROKEN_LUAU
 

@@ -7,9 +7,9 @@ from django.test.utils import CaptureQueriesContext
 from PIL import Image
 
 from accounts.models import Classroom, Role
+from curriculum.terrain import BIOMES, MAX_SEED, TerrainParams, build_lua_script, generate_heightmap
 from roblox.luau import compile_luau
 from roblox.models import RobloxScript, ScriptKind
-from terrain.generation import BIOMES, MAX_SEED, TerrainParams, build_lua_script, generate_heightmap
 from terrain.heightmap_codec import heightmap_decode
 from terrain.models import Terrain
 from tests.accounts.factories import make_user

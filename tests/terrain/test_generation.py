@@ -11,8 +11,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from roblox.luau import compile_luau
-from terrain.generation import (
+from curriculum.terrain import (
     BIOMES,
     TerrainParams,
     build_lua_script,
@@ -20,6 +19,7 @@ from terrain.generation import (
     heightmap_statistics,
     render_preview_png,
 )
+from roblox.luau import compile_luau
 
 
 def make(size: int = 48, seed: int = 7, biome: str = "grassland", **kw: object) -> TerrainParams:

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from terrain.generation import BIOMES, TerrainParams, generate_heightmap
+from curriculum.terrain import BIOMES, TerrainParams, generate_heightmap
 from terrain.heightmap_codec import heightmap_decode, heightmap_encode
 
 

@@ -3,9 +3,9 @@ from django.db import DatabaseError
 from django.test import Client
 
 from accounts.models import Role
+from curriculum.terrain import BIOMES, TerrainParams
 from roblox.models import RobloxScript
 from terrain import services
-from terrain.generation import BIOMES, TerrainParams
 from terrain.models import Terrain
 from tests.accounts.factories import make_user
 from tests.support.api import post_json
