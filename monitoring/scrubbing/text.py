@@ -6,6 +6,7 @@ import re
 from typing import Any
 from urllib.parse import unquote_plus
 
+from monitoring.scrubbing.addresses import keep_own_address
 from monitoring.scrubbing.keys import _NOT_SENSITIVE, _USAGE_FIGURE, _classify_key
 from monitoring.scrubbing.patterns import (
     _API_KEY,
@@ -270,9 +271,9 @@ def _scrub_plain_text(text: str, pii: bool, code: bool) -> str:
     if "@" in text or "%40" in text:
         text = _redact_emails(text)
     if ":" in text and ("::" in text or _IPV6_HINT.search(text)):
-        text = _IPV6.sub(FILTERED, text)
+        text = _IPV6.sub(keep_own_address, text)
     if "." in text and _IPV4_HINT.search(text):
-        text = _IPV4.sub(FILTERED, text)
+        text = _IPV4.sub(keep_own_address, text)
     return text
 
 

@@ -248,7 +248,7 @@ def test_scrub_text__secret_patterns_keep_the_text_around(text, secret, kept):
         (f"from {IPV4}:8008", IPV4),
         ("from 10.0.0.1.", "10.0.0.1"),
         (f"from {IPV6} now", IPV6),
-        ("loopback ::1 and [::1]:8000", "::1"),
+        ("peer 2001:db8::7 and [2001:db8::7]:8000", "2001:db8::7"),
         ("link fe80::1%eth0 up", "fe80::1"),
         ("mapped ::ffff:192.0.2.128 x", "192.0.2.128"),
         (f"username={USERNAME}&x=1", USERNAME),
@@ -826,3 +826,32 @@ def test_speed__adversarial_text_stays_linear(text):
     started = time.perf_counter()
     scrub_text(text, pii=False)
     assert time.perf_counter() - started < 1.0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Listening on TCP address 0.0.0.0:8008",
+        "Configuring endpoint tcp:port=8008:interface=127.0.0.1",
+        "Listening at: http://[::]:8008 and [::1]:8000",
+        "Connected to redis://127.0.0.1:6379/0",
+    ],
+)
+def test_scrub_text__our_own_listen_and_loopback_addresses_stay_readable(text):
+    assert scrub_text(text, pii=False) == text
+
+
+def test_scrub_text__configured_service_hosts_stay_readable_clients_do_not(settings):
+    from monitoring.scrubbing.addresses import own_addresses
+
+    settings.REDIS_URL = "redis://:s3cret-pass@10.0.0.7:6379/0"
+    own_addresses.cache_clear()
+    try:
+        scrubbed = scrub_text(
+            "cache redis://:s3cret-pass@10.0.0.7:6379/0 for client 203.0.113.9", pii=False
+        )
+    finally:
+        own_addresses.cache_clear()
+    assert "10.0.0.7:6379" in scrubbed  # our Redis, configuration
+    assert "s3cret-pass" not in scrubbed  # its credentials
+    assert "203.0.113.9" not in scrubbed  # a client
