@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from monitoring import errors
 from monitoring.context import sentry_active
-from monitoring.scrubbing.registry import forget_secret
+from monitoring.scrubbing import forget_secret
 from robloxcloud import crypto, rbxmx
 from robloxcloud.client import (
     OpenCloudClient,
