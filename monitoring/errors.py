@@ -271,7 +271,10 @@ def record_client_error(request: Any, exc: BaseException, status: int) -> None:
 
 
 def mark_failure(exc: BaseException, *, component: str | None, category: str, **tags: str) -> None:
-    """Remember on the exception where it happened; the error policy turns it into tags."""
+    """Remember on the exception where it happened; the error policy turns it into tags.
+
+    It lives here, beside :func:`classify_event` that reads these attributes, so the writer and
+    the reader of ``error_category``/``sentry_component``/``sentry_tags`` change together."""
     with capture_internal_exceptions():
         if getattr(exc, "error_category", None) is None:
             exc.error_category = category
