@@ -11,7 +11,8 @@ from accounts import tokens
 from accounts.models import User
 from accounts.selectors import token_session_user
 from accounts.services import user_mark_active
-from monitoring.context import add_breadcrumb, bind_user
+from monitoring.facade import add_breadcrumb
+from monitoring.log_context import bind_user
 
 
 def _record_authenticated(user: User, method: str) -> None:

@@ -19,7 +19,7 @@ from accounts import tokens
 from accounts.models import Classroom, Role, TokenFamily, User, join_code_expiry, join_code_new
 from accounts.selectors import token_session_user
 from accounts.signals import classroom_student_removed
-from monitoring.context import add_breadcrumb
+from monitoring.facade import add_breadcrumb
 from toolbox.errors import NotFound
 
 logger = logging.getLogger(__name__)

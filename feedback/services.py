@@ -7,7 +7,7 @@ from accounts.ratelimit import FEEDBACK, rate_limit_consume
 from accounts.selectors import user_known_names
 from feedback.models import Feedback
 from monitoring.feedback import feedback_event_send
-from monitoring.scrubbing.personal import scrub_personal_text
+from monitoring.scrubbing import scrub_personal_text
 
 
 def feedback_submit(

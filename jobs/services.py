@@ -22,7 +22,8 @@ from jobs.models import GenerationJob, JobStatus
 from jobs.registry import GENERATORS
 from jobs.signals import job_updated
 from monitoring import errors
-from monitoring.context import sentry_active, sentry_manager
+from monitoring.facade import sentry_manager
+from monitoring.guards import sentry_active
 from monitoring.tracing import current_trace_headers
 
 logger = logging.getLogger("jobs")

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from lessons.models import Lesson
-from monitoring.decorators import educational_content_generation, sentry_performance_monitor
+from monitoring.content_context import educational_content_generation
+from monitoring.decorators import sentry_performance_monitor
 from providers.base import Generated, LessonRequest, seed_or_random
 from providers.selection import lesson_content_generate
 

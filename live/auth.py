@@ -37,7 +37,8 @@ from accounts.auth import JWTAuth
 from accounts.models import User
 from accounts.selectors import token_session_user
 from live.protocol import BEARER_PREFIX
-from monitoring.context import send_pii, user_context
+from monitoring.guards import send_pii
+from monitoring.users import user_context
 
 PROTOCOL_HEADER = b"sec-websocket-protocol"
 

@@ -22,9 +22,8 @@ from django.db import transaction
 
 from live.payloads import lesson_for_students, quiz_for_students
 from monitoring import errors
-from monitoring.context import sentry_active
-from monitoring.decorators import mark_failure
-from monitoring.errors import WEBSOCKET
+from monitoring.errors import WEBSOCKET, mark_failure
+from monitoring.guards import sentry_active
 from monitoring.tracing import current_trace_headers as trace_headers
 from publishing.models import PublishedContent
 from quizzes.models import QuizAttempt

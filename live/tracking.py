@@ -19,8 +19,8 @@ from sentry_sdk.tracing import Transaction, TransactionSource
 from sentry_sdk.utils import capture_internal_exceptions
 
 from monitoring import errors
-from monitoring.context import send_pii, sentry_active
-from monitoring.decorators import mark_failure
+from monitoring.errors import mark_failure
+from monitoring.guards import send_pii, sentry_active, when_sentry_active
 from monitoring.metrics.registry import (
     WEBSOCKET_CONNECTIONS,
     WEBSOCKET_MESSAGES,
@@ -75,29 +75,27 @@ def _event_processor(asgi_scope: dict[str, Any], consumer: str):
     return process
 
 
+@when_sentry_active()
 def prepare_scope(sentry_scope: Any, asgi_scope: dict[str, Any], consumer: str) -> None:
     """Give the connection's isolation scope what every one of its events carries."""
-    if not sentry_active():
-        return
     with capture_internal_exceptions():
         sentry_scope.set_tag("component", COMPONENT)
         sentry_scope.set_tag("websocket.consumer", consumer)
         sentry_scope.add_event_processor(_event_processor(asgi_scope, consumer))
 
 
+@when_sentry_active()
 def identify(sentry_scope: Any, user_data: dict[str, Any], role: str | None) -> None:
     """The authenticated user (opaque id and role unless PII is on) on the connection's scope."""
-    if not sentry_active():
-        return
     with capture_internal_exceptions():
         sentry_scope.set_user(user_data)
         sentry_scope.set_tag("user.role", role or "unknown")
 
 
+@when_sentry_active()
 def _crumb(message: str, level: str = "info", **data: Any) -> None:
-    if sentry_active():
-        with capture_internal_exceptions():
-            sentry_sdk.add_breadcrumb(category="websocket", message=message, level=level, data=data)
+    with capture_internal_exceptions():
+        sentry_sdk.add_breadcrumb(category="websocket", message=message, level=level, data=data)
 
 
 def opened(consumer: str, path: str) -> None:
@@ -135,6 +133,7 @@ def rejected(consumer: str, path: str, *, code: int, reason: str) -> None:
         extra={"consumer": consumer, "path": path, "code": code, "reason": reason},
     )
     reported = errors.report_client_errors(settings.SENTRY.environment)
+    # An inline check: the counter and log line above are kept with Sentry off too.
     sent = reported and sentry_active()
     errors.count_error(component=COMPONENT, category=CATEGORY, kind=errors.CLIENT, reported=sent)
     if sent:
@@ -150,7 +149,13 @@ def message_counted(consumer: str, direction: str, message_type: str) -> None:
     WEBSOCKET_MESSAGES.labels(consumer, direction, message_type).inc()
 
 
+def _no_transaction(*args: Any, **kwargs: Any) -> Iterator[None]:
+    """:func:`transaction` with Sentry off: the block runs, with no transaction."""
+    yield None
+
+
 @contextlib.contextmanager
+@when_sentry_active(fallback=_no_transaction)
 def transaction(
     asgi_scope: dict[str, Any],
     *,
@@ -165,9 +170,6 @@ def transaction(
     The propagation context is set on a scope of its own, so the next message of the same
     connection starts a trace of its own.
     """
-    if not sentry_active():
-        yield None
-        return
     with sentry_sdk.new_scope() as scope:
         started: Any = None
         with capture_internal_exceptions():
@@ -205,6 +207,7 @@ def capture_failure(
     errors.count_error(
         component=COMPONENT, category=category, kind=errors.SERVER, reported=sentry_active()
     )
+    # An inline check: the failure is counted (above) and logged (here) with Sentry off too.
     if not sentry_active():
         logger.error("websocket message failed", exc_info=exc, extra={"message_type": message_type})
         return None

@@ -25,6 +25,7 @@ from sentry_sdk.utils import capture_internal_exceptions
 from monitoring import errors
 from monitoring.circuits import register_circuit
 from monitoring.decorators import sentry_external_api_monitor
+from monitoring.guards import when_sentry_active
 from providers.breaker import CLOSED, ReportingCircuitBreaker, SentryBreakerListener, SharedStorage
 
 logger = logging.getLogger(__name__)
@@ -66,9 +67,8 @@ def _not_the_lms_being_down(exc: BaseException) -> bool:
 class PlatformBreaker(ReportingCircuitBreaker):
     """The providers' breaker, telling Sentry once that an LMS, not the LLM, is down."""
 
+    @when_sentry_active()
     def _report_opened(self) -> None:
-        if not sentry_sdk.get_client().is_active():
-            return
         with capture_internal_exceptions(), sentry_sdk.new_scope() as scope:
             scope.set_level("warning")
             scope.set_tag("component", COMPONENT)

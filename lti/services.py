@@ -29,8 +29,8 @@ from lti.http import COMPONENT, SERVICE, LmsCallError
 from lti.models import Course, GradeLink, GradePost, GradePostStatus, Identity, Platform, ToolKey
 from lti.tool import MessageLaunch, service_connector
 from monitoring import errors
-from monitoring.context import sentry_manager
-from monitoring.decorators import mark_failure
+from monitoring.errors import mark_failure
+from monitoring.facade import sentry_manager
 from publishing.services import content_publish
 from quizzes.models import Quiz, QuizAttempt
 

@@ -22,7 +22,7 @@ from accounts.models import Role, User
 from lti import selectors, services
 from lti.http import LmsCallError
 from lti.tool import MessageLaunch, OIDCLogin
-from monitoring.context import sentry_manager
+from monitoring.facade import sentry_manager
 
 logger = logging.getLogger(__name__)
 

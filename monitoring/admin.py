@@ -10,8 +10,8 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from monitoring import runtime
-from monitoring.context import add_breadcrumb
 from monitoring.effective import effective_settings
+from monitoring.facade import add_breadcrumb
 from monitoring.models import (
     Alert,
     EffectiveSentryConfiguration,

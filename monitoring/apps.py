@@ -31,7 +31,7 @@ class MonitoringConfig(AppConfig):
         from django.contrib.auth.models import Group
         from django.db.models.signals import m2m_changed
 
-        from monitoring.context import forget_permissions
+        from monitoring.permissions import forget_permissions
 
         user = get_user_model()
         for through in (

@@ -20,7 +20,7 @@ from django.db.backends.signals import connection_created
 from django.db.models.signals import post_delete, post_save
 from sentry_sdk.utils import capture_internal_exceptions
 
-from monitoring.context import send_pii, sentry_active
+from monitoring.guards import send_pii, sentry_active, when_sentry_active
 from monitoring.metrics import record_content_generated
 
 logger = logging.getLogger("monitoring.lifecycle")
@@ -36,6 +36,7 @@ _content_models: dict[type, str] = {}
 _generated_models: set[type] = set()
 
 
+@when_sentry_active()
 def _crumb(category: str, message: str, level: str = "info", **data: Any) -> None:
     with capture_internal_exceptions():
         sentry_sdk.add_breadcrumb(category=category, message=message, level=level, data=data)
@@ -53,8 +54,6 @@ def username_fingerprint(username: str) -> str:
 def on_user_logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     role = getattr(user, "role", None)
     auth_logger.info("user logged in", extra={"user_id": str(user.pk), "role": role})
-    if not sentry_active():
-        return
     data: dict[str, Any] = {"user_id": str(user.pk), "role": role}
     if send_pii():
         data["username"] = user.get_username()
@@ -66,8 +65,7 @@ def on_user_logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> N
         return
     role = getattr(user, "role", None)
     auth_logger.info("user logged out", extra={"user_id": str(user.pk), "role": role})
-    if sentry_active():
-        _crumb(AUTH, "User logged out", user_id=str(user.pk), role=role)
+    _crumb(AUTH, "User logged out", user_id=str(user.pk), role=role)
 
 
 def on_user_login_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kw):
@@ -81,8 +79,7 @@ def on_user_login_failed(sender: Any, credentials: dict[str, Any], request: Any 
         else {"user_fingerprint": username_fingerprint(username)}
     )
     auth_logger.info("login failed", extra={"reason": reason, **who})
-    if sentry_active():
-        _crumb(AUTH, "Login failed", level="warning", reason=reason, **who)
+    _crumb(AUTH, "Login failed", level="warning", reason=reason, **who)
 
 
 # --- request lifecycle --------------------------------------------------------------------------
@@ -92,9 +89,8 @@ def on_user_login_failed(sender: Any, credentials: dict[str, Any], request: Any 
 # ``request_finished`` receiver would add a second, poorer crumb to every request.
 
 
+@when_sentry_active()
 def on_request_started(sender: Any, environ: dict[str, Any] | None = None, **kwargs: Any) -> None:
-    if not sentry_active():
-        return
     environ = environ or {}
     method = environ.get("REQUEST_METHOD") or (kwargs.get("scope") or {}).get("method", "")
     path = environ.get("PATH_INFO") or (kwargs.get("scope") or {}).get("path", "")
@@ -126,16 +122,13 @@ def on_content_saved(sender: type, instance: Any, created: bool, **kwargs: Any) 
             subject=getattr(instance, "subject", "-"),
             grade=getattr(instance, "grade_level", "-"),
         )
-    if not sentry_active():
-        return
     action = "created" if created else "updated"
     label = _content_models.get(sender, sender.__name__.lower())
     _crumb(CONTENT, f"{label} {action}", model=label, id=str(instance.pk), action=action)
 
 
+@when_sentry_active()
 def on_content_deleted(sender: type, instance: Any, **kwargs: Any) -> None:
-    if not sentry_active():
-        return
     label = _content_models.get(sender, sender.__name__.lower())
     _crumb(CONTENT, f"{label} deleted", model=label, id=str(instance.pk), action="deleted")
 
@@ -143,9 +136,8 @@ def on_content_deleted(sender: type, instance: Any, **kwargs: Any) -> None:
 # --- database and application lifecycle ----------------------------------------------------------
 
 
+@when_sentry_active()
 def on_connection_created(sender: Any, connection: Any, **kwargs: Any) -> None:
-    if not sentry_active():
-        return
     _crumb(DB, "Database connection opened", vendor=connection.vendor, alias=connection.alias)
 
 
@@ -166,6 +158,7 @@ def config_summary() -> dict[str, Any]:
 
 def record_startup() -> None:
     summary = config_summary()
+    # An inline check: the log line below is written with Sentry off too.
     if sentry_active():
         with capture_internal_exceptions():
             # On the global scope: every event this process sends later carries it.

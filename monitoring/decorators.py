@@ -8,11 +8,10 @@ group it. With Sentry off the wrapped function is called directly: the cost is o
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import inspect
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 import sentry_sdk
@@ -21,8 +20,8 @@ from django.db.models import Model
 from sentry_sdk.utils import capture_internal_exceptions
 
 from monitoring import errors
-from monitoring.context import add_breadcrumb, set_context
-from monitoring.metrics.recording import record_generation_time
+from monitoring.errors import mark_failure
+from monitoring.guards import when_sentry_active
 from monitoring.scrubbing import scrub
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -66,17 +65,6 @@ def _parameters(signature: inspect.Signature, args: tuple, kwargs: dict) -> dict
     return scrub(shown, pii=settings.SENTRY.send_default_pii)
 
 
-def mark_failure(exc: BaseException, *, component: str | None, category: str, **tags: str) -> None:
-    """Remember on the exception where it happened; the error policy turns it into tags."""
-    with capture_internal_exceptions():
-        if getattr(exc, "error_category", None) is None:
-            exc.error_category = category
-        if component and getattr(exc, "sentry_component", None) is None:
-            exc.sentry_component = component
-        existing = getattr(exc, "sentry_tags", None) or {}
-        exc.sentry_tags = {**tags, **existing}
-
-
 def _monitor(
     *, op: str, name: str | None, category: str, component: str | None, data: dict[str, Any]
 ) -> Callable[[F], F]:
@@ -104,9 +92,8 @@ def _monitor(
         if inspect.iscoroutinefunction(func):
 
             @functools.wraps(func)
+            @when_sentry_active(fallback=func)
             async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
-                if not sentry_sdk.get_client().is_active():
-                    return await func(*args, **kwargs)
                 started = time.perf_counter()
                 with start(args, kwargs) as span:
                     try:
@@ -120,9 +107,8 @@ def _monitor(
             return async_wrapper  # type: ignore[return-value]
 
         @functools.wraps(func)
+        @when_sentry_active(fallback=func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            if not sentry_sdk.get_client().is_active():
-                return func(*args, **kwargs)
             started = time.perf_counter()
             with start(args, kwargs) as span:
                 try:
@@ -170,86 +156,3 @@ def sentry_external_api_monitor(service_name: str, *, component: str | None = No
         component=component,
         data={"service": service_name},
     )
-
-
-def capture_educational_content_error(
-    content_request: dict[str, Any], exc: BaseException, user_id: Any = None
-) -> str | None:
-    """Capture a generation failure with the ``educational_content`` context; returns event id."""
-    if not sentry_sdk.get_client().is_active():
-        return None
-    with sentry_sdk.new_scope() as scope:
-        scope.set_context("educational_content", educational_content_context(content_request))
-        scope.set_tag("error_category", errors.CONTENT_GENERATION)
-        if user_id is not None:
-            scope.set_tag("user.id", str(user_id))
-        mark_failure(exc, component=None, category=errors.CONTENT_GENERATION)
-        return sentry_sdk.capture_exception(exc)
-
-
-CONTENT_CONTEXT_FIELDS = (
-    "subject",
-    "grade_level",
-    "learning_objectives",
-    "content_type",
-    "complexity",
-    "difficulty",
-    "question_count",
-    "size",
-    "biome",
-    "seed",
-    "provider",
-)
-
-
-class ContentGeneration:
-    """Yielded by :func:`educational_content_generation`."""
-
-    def __init__(self, content_request: dict[str, Any]) -> None:
-        self.content_request = content_request
-
-    def answered_by(self, provider: str) -> None:
-        """Record which provider wrote the content (``openai``, ``offline``)."""
-        set_context(
-            "educational_content",
-            educational_content_context({**self.content_request, "provider": provider}),
-        )
-
-
-@contextlib.contextmanager
-def educational_content_generation(
-    content_request: dict[str, Any], *, owner_id: int, started: str, data: dict[str, Any]
-) -> Iterator[ContentGeneration]:
-    """Around a generation service's work: the ``educational_content`` context and a ``content``
-    breadcrumb (``started``, ``data``) first; a failure inside is captured with
-    :func:`capture_educational_content_error` and re-raised."""
-    set_context("educational_content", educational_content_context(content_request))
-    add_breadcrumb(message=started, category="content", data=data)
-    started_at = time.perf_counter()
-    try:
-        yield ContentGeneration(content_request)
-    except Exception as exc:
-        capture_educational_content_error(content_request, exc, owner_id)
-        raise
-    record_generation_time(
-        kind=content_kind(content_request), seconds=time.perf_counter() - started_at
-    )
-
-
-def content_kind(content_request: dict[str, Any]) -> str:
-    """``lesson``, ``quiz`` or ``terrain``, from the parameters each service passes: terrains say
-    so in ``content_type``, only quizzes have a ``question_count``."""
-    if content_request.get("content_type") == "terrain":
-        return "terrain"
-    return "quiz" if "question_count" in content_request else "lesson"
-
-
-def educational_content_context(content_request: dict[str, Any]) -> dict[str, Any]:
-    """Subject, grade, objectives, type, complexity and the other generation parameters."""
-    context = {
-        key: content_request[key] for key in CONTENT_CONTEXT_FIELDS if key in content_request
-    }
-    extra = {k: v for k, v in content_request.items() if k not in CONTENT_CONTEXT_FIELDS}
-    if extra:
-        context["generation_parameters"] = extra
-    return context

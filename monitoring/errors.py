@@ -20,6 +20,7 @@ from django.http import Http404
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from prometheus_client import Counter
+from sentry_sdk.utils import capture_internal_exceptions
 
 logger = logging.getLogger("monitoring.errors")
 
@@ -247,7 +248,7 @@ def record_client_error(request: Any, exc: BaseException, status: int) -> None:
     The response is counted by the middleware (``count_request_outcome``)."""
     import sentry_sdk
 
-    from monitoring.context import add_breadcrumb
+    from monitoring.facade import add_breadcrumb
 
     note_request_exception(request, exc)
     route = component_for_path(request.path)
@@ -261,8 +262,23 @@ def record_client_error(request: Any, exc: BaseException, status: int) -> None:
     logger.info(
         "client error %s %s -> %s (%s)", request.method, request.path, status, type(exc).__name__
     )
+    # Not @when_sentry_active: the breadcrumb and log line above are wanted with Sentry off too.
     if report_client_errors(_environment()) and sentry_sdk.get_client().is_active():
         with sentry_sdk.new_scope() as scope:
             scope.set_level("warning")
             scope.set_tag("http.status_code", str(status))
             sentry_sdk.capture_exception(exc)
+
+
+def mark_failure(exc: BaseException, *, component: str | None, category: str, **tags: str) -> None:
+    """Remember on the exception where it happened; the error policy turns it into tags.
+
+    It lives here, beside :func:`classify_event` that reads these attributes, so the writer and
+    the reader of ``error_category``/``sentry_component``/``sentry_tags`` change together."""
+    with capture_internal_exceptions():
+        if getattr(exc, "error_category", None) is None:
+            exc.error_category = category
+        if component and getattr(exc, "sentry_component", None) is None:
+            exc.sentry_component = component
+        existing = getattr(exc, "sentry_tags", None) or {}
+        exc.sentry_tags = {**tags, **existing}

@@ -16,9 +16,13 @@ from typing import Any
 import sentry_sdk
 import structlog
 
-from monitoring.scrubbing import scrub
-from monitoring.scrubbing.known import harvest_exc_info, harvest_mapping, redact_known
-from monitoring.scrubbing.registry import registered_secrets
+from monitoring.scrubbing import (
+    harvest_exc_info,
+    harvest_mapping,
+    redact_known,
+    registered_secrets,
+    scrub,
+)
 
 # Secrets harvested before formatting, for ``scrub_log``; never rendered.
 KNOWN_SECRETS = "_known_secrets"

@@ -20,9 +20,10 @@ from django.http import HttpRequest, HttpResponse
 from sentry_sdk.utils import capture_internal_exceptions
 
 from monitoring import alerts
-from monitoring.context import resolved_user, send_pii, sentry_active, user_context
 from monitoring.errors import component_for_path, count_request_outcome, current_request
+from monitoring.guards import send_pii, sentry_active
 from monitoring.metrics import record_request
+from monitoring.users import resolved_user, user_context
 
 # Probes, scrapes and the browser tunnel: never traced, whatever the rate (they would drown real
 # traffic; a tunnel transaction per browser envelope would double what Sentry receives).

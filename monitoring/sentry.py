@@ -8,6 +8,7 @@ reloading settings. ``init_sentry`` applies it once per configuration.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from typing import Any
 
@@ -20,7 +21,6 @@ from sentry_sdk.integrations.logging import LoggingIntegration
 
 from monitoring import runtime
 from monitoring.conf import SentryConfig
-from monitoring.context import application_context
 from monitoring.errors import classify_event
 from monitoring.middleware import UNTRACED_PATHS, request_event_processor
 from monitoring.scrubbing import make_hooks
@@ -167,6 +167,17 @@ def build_options(config: SentryConfig) -> dict[str, Any]:
         # The local Spotlight sidecar (development only, see SentryConfig.from_env): events go
         # there through the same before_send hooks, so scrubbed, as they would go to Sentry.
         "spotlight": config.spotlight,
+    }
+
+
+def application_context(config: Any) -> dict[str, Any]:
+    """The ``application`` context every event of this process carries."""
+    return {
+        "process_id": os.getpid(),
+        "environment": config.environment,
+        "release": config.release,
+        "server_name": config.server_name,
+        "debug": config.debug,
     }
 
 

@@ -33,7 +33,7 @@ import sentry_sdk
 from django.conf import settings
 from sentry_sdk.utils import capture_internal_exceptions
 
-from monitoring.context import sentry_active
+from monitoring.guards import when_sentry_active
 from monitoring.network import client_address
 
 # Set on the WSGI environ / ASGI scope of a request whose inbound decision may stand, and passed
@@ -171,11 +171,10 @@ def parent_decision_trusted(sampling_context: Mapping[str, Any]) -> bool:
     return True
 
 
+@when_sentry_active(fallback=dict)
 def current_trace_headers() -> dict[str, str]:
     """``sentry-trace`` and ``baggage`` of the current span, to continue its trace elsewhere (a
     job's worker, a socket push). Empty when Sentry is off."""
-    if not sentry_active():
-        return {}
     headers: dict[str, str] = {}
     with capture_internal_exceptions():
         traceparent = sentry_sdk.get_traceparent()

@@ -37,7 +37,8 @@ from sentry_sdk.utils import capture_internal_exceptions
 
 from monitoring import errors
 from monitoring.circuits import register_circuit
-from monitoring.context import add_breadcrumb, sentry_active
+from monitoring.facade import add_breadcrumb
+from monitoring.guards import when_sentry_active
 from providers.errors import COMPONENT
 
 logger = logging.getLogger(__name__)
@@ -91,9 +92,8 @@ class ReportingCircuitBreaker(pybreaker.CircuitBreaker):
             self._report_opened()
         return throw_new_error
 
+    @when_sentry_active()
     def _report_opened(self) -> None:
-        if not sentry_active():
-            return
         with capture_internal_exceptions(), sentry_sdk.new_scope() as scope:
             scope.set_level("warning")
             scope.set_tag("component", COMPONENT)

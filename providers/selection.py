@@ -22,8 +22,8 @@ from typing import Any, TypeVar
 import pybreaker
 from django.conf import settings
 
-from monitoring.context import add_breadcrumb
-from monitoring.decorators import capture_educational_content_error
+from monitoring.content_context import capture_educational_content_error
+from monitoring.facade import add_breadcrumb
 from providers.base import (
     CIRCUIT_OPEN,
     MATHEMATICS,

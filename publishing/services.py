@@ -6,7 +6,7 @@ from typing import TypeVar
 
 from accounts.models import User
 from accounts.selectors import classroom_to_publish_to
-from monitoring.context import sentry_manager
+from monitoring.facade import sentry_manager
 from publishing.models import PublishedContent
 from publishing.signals import content_published
 

@@ -7,8 +7,9 @@ from django.db import IntegrityError, transaction
 
 from accounts.models import User
 from curriculum.quizzes import grade_attempt
-from monitoring.context import sentry_manager
-from monitoring.decorators import educational_content_generation, sentry_performance_monitor
+from monitoring.content_context import educational_content_generation
+from monitoring.decorators import sentry_performance_monitor
+from monitoring.facade import sentry_manager
 from providers.base import Generated, QuizRequest, grade_label, seed_or_random
 from providers.selection import quiz_questions_generate
 from quizzes.models import Quiz, QuizAttempt, Subject

@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 
-from monitoring.scrubbing.registry import register_secret
+from monitoring.scrubbing import register_secret
 
 # Binds the derived key to this one use of SECRET_KEY.
 _HKDF_INFO = b"toolbox.robloxcloud.api-key-encryption.v1"

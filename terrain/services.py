@@ -24,11 +24,9 @@ from curriculum.terrain import (
     render_preview_png,
 )
 from monitoring import errors
-from monitoring.context import sentry_manager
-from monitoring.decorators import (
-    educational_content_generation,
-    sentry_performance_monitor,
-)
+from monitoring.content_context import educational_content_generation
+from monitoring.decorators import sentry_performance_monitor
+from monitoring.facade import sentry_manager
 from roblox.models import ScriptKind
 from roblox.services import ScriptRejected, script_create
 from terrain.heightmap_codec import heightmap_encode

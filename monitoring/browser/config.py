@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-import sentry_sdk
 from django.conf import settings
 
 from monitoring.effective import effective_sample_rates
+from monitoring.guards import when_sentry_active
 from monitoring.runtime import current
 
 TUNNEL_PATH = "/api/v1/sentry-tunnel"
@@ -31,10 +31,9 @@ def dsn_parts(dsn: str) -> tuple[str, str, int | None, str, str] | None:
     return (parts.scheme, parts.hostname.lower(), port, parts.username, project)
 
 
+@when_sentry_active(fallback=str)
 def browser_dsn() -> str:
     """The DSN browser envelopes must name; "" when browser monitoring is off."""
-    if not sentry_sdk.get_client().is_active():
-        return ""
     return settings.SENTRY.effective_browser_dsn
 
 
@@ -47,7 +46,7 @@ def replay_allowed(user: Any) -> bool:
 
 
 def browser_user(user: Any) -> dict[str, str] | None:
-    """The opaque id and role: the same id the server's events carry (monitoring.context), and
+    """The opaque id and role: the same id the server's events carry (monitoring.users), and
     nothing that names a person, whatever SENTRY_SEND_DEFAULT_PII says."""
     if user is None or not getattr(user, "is_authenticated", False):
         return None

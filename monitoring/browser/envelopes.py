@@ -38,8 +38,13 @@ from sentry_sdk.envelope import Envelope, Item, PayloadRef
 
 from monitoring.browser.config import browser_user, dsn_parts, replay_allowed
 from monitoring.metrics.registry import BROWSER_ENVELOPES, BROWSER_ITEMS_DROPPED
-from monitoring.scrubbing import before_send, before_send_transaction, scrub
-from monitoring.scrubbing.personal import names_pattern, redact_names
+from monitoring.scrubbing import (
+    before_send,
+    before_send_transaction,
+    names_pattern,
+    redact_names,
+    scrub,
+)
 
 MAX_ITEMS = 32
 MAX_HEADER_BYTES = 8192

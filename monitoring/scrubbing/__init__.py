@@ -58,8 +58,15 @@ scrubbed at all is dropped (``None``) rather than sent unscrubbed.
 Modules: :mod:`.keys` (key classification), :mod:`.patterns` (value regexes, card/IBAN checks),
 :mod:`.text` (free text and ``key=value`` pairs), :mod:`.walk` (recursive :func:`scrub`),
 :mod:`.messages` (log templates, breadcrumbs, log items), :mod:`.events` (event fields),
-:mod:`.harvest` and :mod:`.known` (known secrets: harvesting, redaction), :mod:`.hooks` (the
-``before_*`` hooks).
+:mod:`.harvest` and :mod:`.known` (known secrets: harvesting, redaction), :mod:`.registry`
+(secrets the app registers), :mod:`.personal` (names of the signed-in user's people), :mod:`.hooks`
+(the ``before_*`` hooks).
+
+The package's API for the rest of the project is what this module exports (``__all__`` below);
+code outside the package imports from ``monitoring.scrubbing`` only. Inside, each module declares
+in its ``__all__`` what its siblings may use, and no module imports another's ``_private`` names
+(``tests/monitoring/test_scrubbing_api.py`` checks both), so a name with a leading underscore can
+be renamed or removed by reading one file.
 """
 
 from __future__ import annotations
@@ -72,7 +79,10 @@ from monitoring.scrubbing.hooks import (
     make_hooks,
 )
 from monitoring.scrubbing.keys import is_sensitive_key
+from monitoring.scrubbing.known import harvest_exc_info, harvest_mapping, redact_known
 from monitoring.scrubbing.patterns import FILTERED
+from monitoring.scrubbing.personal import names_pattern, redact_names, scrub_personal_text
+from monitoring.scrubbing.registry import forget_secret, register_secret, registered_secrets
 from monitoring.scrubbing.text import scrub_text
 from monitoring.scrubbing.walk import scrub
 
@@ -82,8 +92,17 @@ __all__ = [
     "before_send",
     "before_send_log",
     "before_send_transaction",
+    "forget_secret",
+    "harvest_exc_info",
+    "harvest_mapping",
     "is_sensitive_key",
     "make_hooks",
+    "names_pattern",
+    "redact_known",
+    "redact_names",
+    "register_secret",
+    "registered_secrets",
     "scrub",
+    "scrub_personal_text",
     "scrub_text",
 ]

@@ -15,9 +15,9 @@ import re
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-__all__ = ["keep_own_address", "own_addresses"]
+from monitoring.scrubbing.patterns import FILTERED
 
-FILTERED = "[Filtered]"
+__all__ = ["keep_own_address", "own_addresses"]
 
 
 def _ip(text: str | None) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:

@@ -36,8 +36,16 @@ from itertools import islice
 from typing import Any
 from urllib.parse import unquote_plus
 
-from monitoring.scrubbing.keys import _SENSITIVE, _classify_key, is_name_key
-from monitoring.scrubbing.patterns import _HARMLESS_WORDS, FILTERED
+from monitoring.scrubbing.keys import SENSITIVE, classify_key, is_name_key
+from monitoring.scrubbing.patterns import FILTERED, HARMLESS_WORDS
+
+__all__ = [
+    "harvest_event",
+    "harvest_exc_info",
+    "harvest_mapping",
+    "MIN_KNOWN_LENGTH",
+    "NAME",
+]
 
 MIN_KNOWN_LENGTH = 6
 
@@ -49,7 +57,7 @@ _MAX_FRAMES = 200
 _MAX_CHAINED = 5
 
 # Words that name a secret rather than being one ("password" in a ``password_field`` local).
-_NOT_SECRETS = _HARMLESS_WORDS | frozenset(
+_NOT_SECRETS = HARMLESS_WORDS | frozenset(
     """
     [filtered] redacted password passwd passphrase new_password old_password password1
     password2 secret secrets client_secret token tokens access_token refresh_token id_token
@@ -67,7 +75,7 @@ _NEVER_OPENED = (type, types.ModuleType, types.FrameType, types.TracebackType, t
 
 
 # A harvested value marked as an account name: redacted as a whole word, whatever its length.
-NAME = 3  # beyond the kinds of keys.py (_SENSITIVE is 2)
+NAME = 3  # beyond the kinds of keys.py (SENSITIVE is 2)
 
 
 def _candidate(value: str, name: bool = False) -> str | None:
@@ -102,7 +110,7 @@ class _Harvest:
         self.budget = _MAX_NODES
         self.opened: set[int] = set()
 
-    def add(self, value: str, kind: int = _SENSITIVE) -> None:
+    def add(self, value: str, kind: int = SENSITIVE) -> None:
         candidate = _candidate(value, kind == NAME)
         if candidate is None:
             return
@@ -116,11 +124,11 @@ class _Harvest:
             self.add(str(value))
 
     def sensitive(self, key: Any) -> int:
-        """0, or ``_SENSITIVE``, or with PII off ``NAME`` for an account name's key."""
+        """0, or ``SENSITIVE``, or with PII off ``NAME`` for an account name's key."""
         key = key if type(key) is str else str(key)
-        if _classify_key(key, self.pii) != _SENSITIVE:
+        if classify_key(key, self.pii) != SENSITIVE:
             return 0
-        return NAME if not self.pii and is_name_key(key) else _SENSITIVE
+        return NAME if not self.pii and is_name_key(key) else SENSITIVE
 
     # --- event data (already serialised by the SDK) ---
 

@@ -9,10 +9,18 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from monitoring.scrubbing.events import _STRUCTURAL, _scrub_event
+from monitoring.scrubbing.events import STRUCTURAL, scrub_event
 from monitoring.scrubbing.known import KnownSecrets, harvest_event, redact_event, redact_known
-from monitoring.scrubbing.messages import _scrub_crumb, _scrub_log
+from monitoring.scrubbing.messages import scrub_crumb, scrub_log
 from monitoring.scrubbing.registry import registered_secrets
+
+__all__ = [
+    "before_breadcrumb",
+    "before_send",
+    "before_send_log",
+    "before_send_transaction",
+    "make_hooks",
+]
 
 
 def before_send(event: Any, hint: Any, *, pii: bool) -> Any:
@@ -34,20 +42,20 @@ def before_send_transaction(event: Any, hint: Any, *, pii: bool) -> Any:
 def _scrub_with_known(event: Any, hint: Any, pii: bool) -> Any:
     known = KnownSecrets(harvest_event(event, hint, pii=pii) | registered_secrets())
     if not known or not isinstance(event, dict):
-        return _scrub_event(event, pii)
+        return scrub_event(event, pii)
     # Before scrubbing, while known values are whole: a pattern that filters only the start of
     # one ("password=p@ss,word" -> "password=[Filtered],word") would leave a fragment behind.
-    event = redact_event(event, known, _STRUCTURAL)
-    event = _scrub_event(event, pii)
+    event = redact_event(event, known, STRUCTURAL)
+    event = scrub_event(event, pii)
     # After: the forms scrubbing itself produced (percent-decoded text, re-rendered messages).
-    return None if event is None else redact_event(event, known, _STRUCTURAL)
+    return None if event is None else redact_event(event, known, STRUCTURAL)
 
 
 def before_breadcrumb(crumb: Any, hint: Any, *, pii: bool) -> Any:
     """``before_breadcrumb``: message (re-rendered from a log record's args if needed) and data."""
     try:
         record = hint.get("log_record") if isinstance(hint, Mapping) else None
-        return _redact_registered(_scrub_crumb(crumb, pii, record))
+        return _redact_registered(scrub_crumb(crumb, pii, record))
     except Exception:
         return None
 
@@ -55,7 +63,7 @@ def before_breadcrumb(crumb: Any, hint: Any, *, pii: bool) -> Any:
 def before_send_log(log: Any, hint: Any, *, pii: bool) -> Any:
     """``before_send_log``: body and attributes (template parameters included)."""
     try:
-        return _redact_registered(_scrub_log(log, pii))
+        return _redact_registered(scrub_log(log, pii))
     except Exception:
         return None
 

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import re
 
-_NOT_SENSITIVE, _USAGE_FIGURE, _SENSITIVE = 0, 1, 2
+__all__ = [
+    "classify_key",
+    "is_name_key",
+    "is_sensitive_key",
+    "NOT_SENSITIVE",
+    "SENSITIVE",
+    "USAGE_FIGURE",
+]
+
+NOT_SENSITIVE, USAGE_FIGURE, SENSITIVE = 0, 1, 2
 
 _S = r"[-_. ]?"  # separator inside a normalised key
 _B = r"(?<![a-z0-9])"  # start of a word inside a normalised key
@@ -102,20 +111,22 @@ _KEY_CACHE: tuple[dict[str, int], dict[str, int]] = ({}, {})  # (pii off, pii on
 _KEY_CACHE_LIMIT = 20_000
 
 
-def _classify_key(key: str, pii: bool) -> int:
+def classify_key(key: str, pii: bool) -> int:
+    """How sensitive ``key`` is: :data:`NOT_SENSITIVE`, :data:`USAGE_FIGURE` (a number under it is
+    kept) or :data:`SENSITIVE`; cached, as the same keys come back in every event."""
     cache = _KEY_CACHE[pii]
     result = cache.get(key)
     if result is not None:
         return result
     normalised = _CAMEL_BOUNDARY.sub("_", key).lower()
     if _EXEMPT_KEY.fullmatch(normalised):
-        result = _NOT_SENSITIVE
+        result = NOT_SENSITIVE
     elif _SECRET_KEY.search(normalised) or (not pii and _PII_KEY.search(normalised)):
-        result = _SENSITIVE
+        result = SENSITIVE
     elif _USAGE_KEY.search(normalised):
-        result = _USAGE_FIGURE
+        result = USAGE_FIGURE
     else:
-        result = _NOT_SENSITIVE
+        result = NOT_SENSITIVE
     if len(key) <= 64:  # names, not data: a long "key" is not worth remembering
         if len(cache) >= _KEY_CACHE_LIMIT:
             cache.clear()
@@ -136,6 +147,6 @@ def is_sensitive_key(key: str, *, pii: bool = False) -> bool:
     kept by :func:`scrub`, anything else under them is filtered.
     """
     try:
-        return _classify_key(str(key), pii) != _NOT_SENSITIVE
+        return classify_key(str(key), pii) != NOT_SENSITIVE
     except Exception:
         return True

@@ -7,9 +7,16 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from monitoring.scrubbing.keys import _NOT_SENSITIVE, _SENSITIVE, _classify_key
-from monitoring.scrubbing.text import _scrub_text
-from monitoring.scrubbing.walk import _filtered, _walk, _walk_pairs
+from monitoring.scrubbing.keys import NOT_SENSITIVE, SENSITIVE, classify_key
+from monitoring.scrubbing.text import scrub_str
+from monitoring.scrubbing.walk import filter_value, walk_pairs, walk_value
+
+__all__ = [
+    "scrub_crumb",
+    "scrub_log",
+    "scrub_logentry",
+    "SQL_PARAMETER_KEYS",
+]
 
 # --- log templates --------------------------------------------------------------------------------
 
@@ -46,14 +53,14 @@ def _placeholders(template: str) -> list[tuple[int, int, str | int]]:
 
 def _sensitive_placeholder(template: str, start: int, name: str | int, pii: bool) -> bool:
     if isinstance(name, str) and (
-        _classify_key(name, pii) == _SENSITIVE or (not pii and name.lower() in _PII_LEAD_WORDS)
+        classify_key(name, pii) == SENSITIVE or (not pii and name.lower() in _PII_LEAD_WORDS)
     ):
         return True
     lead = _LEAD_WORD.search(template, max(0, start - 64), start)
     if lead is None:
         return False
     word = lead.group(1)
-    if _classify_key(word, pii) == _SENSITIVE:
+    if classify_key(word, pii) == SENSITIVE:
         return True
     return not pii and word.lower() in _PII_LEAD_WORDS
 
@@ -97,23 +104,23 @@ def _scrub_template(
     }
     for name, value in values.items():
         if name in sensitive_names:
-            kind = _SENSITIVE
+            kind = SENSITIVE
         else:
-            kind = _classify_key(name, pii) if isinstance(name, str) else _NOT_SENSITIVE
-        if kind == _NOT_SENSITIVE:
-            scrubbed[name] = _walk(value, pii, 1)
+            kind = classify_key(name, pii) if isinstance(name, str) else NOT_SENSITIVE
+        if kind == NOT_SENSITIVE:
+            scrubbed[name] = walk_value(value, pii, 1)
         else:
-            filtered = _filtered(value, kind, pii, 1)
+            filtered = filter_value(value, kind, pii, 1)
             hidden = hidden or filtered is not value
             scrubbed[name] = filtered
     if formatted is None:
         return scrubbed, None
     if hidden:
         try:
-            return scrubbed, _scrub_text(_render(template, scrubbed), pii)
+            return scrubbed, scrub_str(_render(template, scrubbed), pii)
         except Exception:
-            return scrubbed, _scrub_text(template, pii)
-    return scrubbed, _scrub_text(formatted, pii)
+            return scrubbed, scrub_str(template, pii)
+    return scrubbed, scrub_str(formatted, pii)
 
 
 # --- breadcrumbs, logentry, log items ----------------------------------------------------------
@@ -143,12 +150,14 @@ _LOG_PII_ATTRIBUTES = frozenset(
 )
 _PARAMETER_PREFIX = "sentry.message.parameter."
 # What sentry-sdk records of a statement's parameters in breadcrumb and span data.
-_SQL_PARAMETER_KEYS = frozenset({"db.params", "db.paramstyle", "db.cursor"})
+SQL_PARAMETER_KEYS = frozenset({"db.params", "db.paramstyle", "db.cursor"})
 
 
-def _scrub_crumb(crumb: Any, pii: bool, log_record: Any = None) -> Any:
+def scrub_crumb(crumb: Any, pii: bool, log_record: Any = None) -> Any:
+    """A breadcrumb scrubbed (its message re-rendered from its log record's template when
+    there is one, SQL parameters dropped with PII off). May raise: the hooks catch."""
     if not isinstance(crumb, Mapping):
-        return _walk(crumb, pii)
+        return walk_value(crumb, pii)
     out: dict[str, Any] = {}
     for key, value in crumb.items():
         if key in _CRUMB_KEEP:
@@ -157,10 +166,10 @@ def _scrub_crumb(crumb: Any, pii: bool, log_record: Any = None) -> Any:
             out[key] = _scrub_crumb_message(value, pii, log_record)
         elif key == "data":
             if not pii and isinstance(value, Mapping):  # a query's parameters: see events.py
-                value = {k: v for k, v in value.items() if k not in _SQL_PARAMETER_KEYS}
-            out[key] = _walk_pairs(value, pii)
+                value = {k: v for k, v in value.items() if k not in SQL_PARAMETER_KEYS}
+            out[key] = walk_pairs(value, pii)
         else:
-            out[key] = _walk(value, pii, 1)
+            out[key] = walk_value(value, pii, 1)
     return out
 
 
@@ -176,13 +185,15 @@ def _scrub_crumb_message(message: Any, pii: bool, log_record: Any) -> Any:
             values = {}
         if values:
             return _scrub_template(template, values, message, pii)[1]
-    return _walk(message, pii)
+    return walk_value(message, pii)
 
 
-def _scrub_logentry(logentry: Any, pii: bool) -> Any:
+def scrub_logentry(logentry: Any, pii: bool) -> Any:
+    """An event's ``logentry``: template parameters filtered by name or by the word before
+    them, and the message re-rendered. May raise: the hooks catch."""
     if not isinstance(logentry, Mapping):
-        return _walk(logentry, pii)
-    out = {key: _walk(value, pii, 1) for key, value in logentry.items()}
+        return walk_value(logentry, pii)
+    out = {key: walk_value(value, pii, 1) for key, value in logentry.items()}
     template = logentry.get("message")
     params = logentry.get("params")
     if isinstance(template, str) and params:
@@ -205,7 +216,9 @@ def _scrub_logentry(logentry: Any, pii: bool) -> Any:
     return out
 
 
-def _scrub_log(log: Any, pii: bool) -> Any:
+def scrub_log(log: Any, pii: bool) -> Any:
+    """A Sentry log item (``before_send_log``) scrubbed; ``None`` when it is not a mapping.
+    May raise: the hooks catch."""
     if not isinstance(log, Mapping):
         return None
     out = dict(log)
@@ -223,9 +236,9 @@ def _scrub_log(log: Any, pii: bool) -> Any:
                 name = key[len(_PARAMETER_PREFIX) :]
                 parameters[int(name) if name.isdigit() else name] = value
             else:
-                kind = _classify_key(str(key), pii)
+                kind = classify_key(str(key), pii)
                 scrubbed_attributes[key] = (
-                    _walk(value, pii, 1) if not kind else _filtered(value, kind, pii, 1)
+                    walk_value(value, pii, 1) if not kind else filter_value(value, kind, pii, 1)
                 )
         template = attributes.get("sentry.message.template")
         if parameters:
@@ -242,7 +255,7 @@ def _scrub_log(log: Any, pii: bool) -> Any:
                 scrubbed_attributes[f"{_PARAMETER_PREFIX}{name}"] = value
         out["attributes"] = scrubbed_attributes
     elif attributes is not None:
-        out["attributes"] = _walk(attributes, pii)
+        out["attributes"] = walk_value(attributes, pii)
     if body is not None:
-        out["body"] = _walk(body, pii)
+        out["body"] = walk_value(body, pii)
     return out

@@ -7,29 +7,66 @@ import base64
 import binascii
 import re
 
+__all__ = [
+    "redact_api_key",
+    "redact_basic",
+    "redact_bearer",
+    "redact_card",
+    "redact_emails",
+    "redact_iban",
+    "redact_jwt",
+    "redact_phone_numbers",
+    "API_KEY",
+    "API_KEY_HINTS",
+    "BASIC",
+    "BEARER",
+    "CARD",
+    "FILTERED",
+    "HARMLESS_WORDS",
+    "IBAN",
+    "IBAN_HINT",
+    "IPV4",
+    "IPV4_HINT",
+    "IPV6",
+    "IPV6_HINT",
+    "JWT",
+    "MIN_SECRET_LENGTH",
+    "NUMBER",
+    "NUMBERS_ONLY",
+    "PASSWORD_HASH",
+    "PATH_TOKEN",
+    "PATH_TOKEN_WORDS",
+    "PEM",
+    "PERCENT_ESCAPE",
+    "PLACEHOLDER_VALUE",
+    "SSN",
+    "SSN_HINT",
+    "URL_CREDENTIALS",
+]
+
 FILTERED = "[Filtered]"
 
-_MIN_SECRET_LENGTH = 5  # "pwd=x": nothing shorter can hold a secret found by its value
+MIN_SECRET_LENGTH = 5  # "pwd=x": nothing shorter can hold a secret found by its value
 
-_PEM = re.compile(
+PEM = re.compile(
     r"-----BEGIN[A-Z0-9 ]{0,40}PRIVATE KEY-----.*?(?:-----END[A-Z0-9 ]{0,40}PRIVATE KEY-----|\Z)",
     re.S,
 )
-_BEARER = re.compile(r"(?i)\bbearer(?:\s|\+|%20)+([A-Za-z0-9._~+/=-]{6,})")
-_BASIC = re.compile(r"(?i)\bbasic\s+([A-Za-z0-9+/]{4,}={0,2})(?![A-Za-z0-9+/=])")
-_PASSWORD_HASH = re.compile(  # Django's stored password hashes
+BEARER = re.compile(r"(?i)\bbearer(?:\s|\+|%20)+([A-Za-z0-9._~+/=-]{6,})")
+BASIC = re.compile(r"(?i)\bbasic\s+([A-Za-z0-9+/]{4,}={0,2})(?![A-Za-z0-9+/=])")
+PASSWORD_HASH = re.compile(  # Django's stored password hashes
     r"(?<![\w$])(?:pbkdf2_sha(?:1|256|512)|argon2(?:id|i|d)?|bcrypt(?:_sha256)?|scrypt|sha1|md5)"
     r"\$[^\s'\"<>,;&)}\]]+"
 )
 # A JWT: three base64url segments, the first starting with "eyJ" ('{"'). Matched from the start
 # of the run of base64url characters that holds the "eyJ" (the text before it is put back by
-# ``_jwt``): starting at every "eyJ" instead would rescan the rest of the run once per "eyJ",
+# ``redact_jwt``): starting at every "eyJ" instead would rescan the rest of the run once per "eyJ",
 # quadratic on "eyJeyJeyJ...". Every repeat is possessive: the run is scanned once.
-_JWT = re.compile(
+JWT = re.compile(
     r"(?<![A-Za-z0-9_-])(?=[A-Za-z0-9_-]*?eyJ[A-Za-z0-9_-]{2})"
     r"[A-Za-z0-9_-]*+\.[A-Za-z0-9_-]{2,}+\.[A-Za-z0-9_-]*+"
 )
-_API_KEY = re.compile(
+API_KEY = re.compile(
     r"(?<![A-Za-z0-9_-])(?:"
     r"sk-(?:proj-|svcacct-|admin-|ant-)?[A-Za-z0-9_-]{16,}"
     r"|(?:sk|pk|rk)_(?:live|test)_[A-Za-z0-9]{10,}"
@@ -45,7 +82,7 @@ _API_KEY = re.compile(
     r"|sntry[su]_[A-Za-z0-9+/=_-]{20,}"
     r")(?![A-Za-z0-9_-])"
 )
-_API_KEY_HINTS = (
+API_KEY_HINTS = (
     "sk-",
     "sk_",
     "pk_",
@@ -66,37 +103,37 @@ _API_KEY_HINTS = (
     "npm_",
     "sntry",
 )
-_URL_CREDENTIALS = re.compile(r"://[^\s/@:]{0,256}:[^\s/@]{0,256}@")
+URL_CREDENTIALS = re.compile(r"://[^\s/@:]{0,256}:[^\s/@]{0,256}@")
 # An opaque segment after a reset/activation/verification path segment: a one-time credential
 # (Django's reset/<uidb64>/<token>/, allauth's confirm-email/<key>/).
-_PATH_TOKEN_WORDS = ("reset", "activat", "confirm", "verif", "invit", "magic", "token", "password")
+PATH_TOKEN_WORDS = ("reset", "activat", "confirm", "verif", "invit", "magic", "token", "password")
 # Linear time: the keyword's segment is bounded on both sides (two unbounded ``[\w.-]*`` around
 # the keyword made "/" + "token" * 12000 cost seconds: every split of the run was tried), and the
 # credential is matched possessively (a run of its alphabet is only ever taken whole, since the
 # look-ahead needs a character outside it).
-_PATH_TOKEN = re.compile(
+PATH_TOKEN = re.compile(
     r"(/[\w.-]{0,40}(?i:reset|activat|confirm|verif|invit|magic|token|password)[\w.-]{0,40}/"
     r"(?:[^/?#\s]{1,64}/)?)"
     r"(?:[A-Za-z0-9:_-]{16,}+|[0-9a-z]{1,13}-[0-9a-f]{20,}+)"
     r"(?=[/?#\s'\"]|$)"
 )
 # Cheap literal-led tests that gate the costlier patterns (``re`` scans a literal much faster).
-_SSN_HINT = re.compile(r"-\d\d-\d{4}")
-_IBAN_HINT = re.compile(r"[A-Z]\d\d")
-_IPV4_HINT = re.compile(r"\.\d{1,3}\.\d{1,3}\.\d")
-_IPV6_HINT = re.compile(r":[0-9A-Fa-f]{1,4}:")
-_CARD = re.compile(r"(?<![\w.])[2-6](?:[ -]?\d){12,79}(?!\w|\.\d)")
+SSN_HINT = re.compile(r"-\d\d-\d{4}")
+IBAN_HINT = re.compile(r"[A-Z]\d\d")
+IPV4_HINT = re.compile(r"\.\d{1,3}\.\d{1,3}\.\d")
+IPV6_HINT = re.compile(r":[0-9A-Fa-f]{1,4}:")
+CARD = re.compile(r"(?<![\w.])[2-6](?:[ -]?\d){12,79}(?!\w|\.\d)")
 _CARD_GROUPS = re.compile(r"[ -]")
 _CARD_SPLIT = re.compile(r"([ -])")
-_SSN = re.compile(r"(?<![\w-])\d{3}-\d{2}-\d{4}(?![\w-])")
-_IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}(?![A-Za-z0-9])")
+SSN = re.compile(r"(?<![\w-])\d{3}-\d{2}-\d{4}(?![\w-])")
+IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}(?![A-Za-z0-9])")
 _EMAIL_DOMAIN = re.compile(r"(?:@|%40)(?:[A-Za-z0-9-]{1,63}\.){1,8}[A-Za-z]{2,24}(?![A-Za-z0-9-])")
 _EMAIL_LOCAL = re.compile(r"[A-Za-z0-9._%+-]{1,64}$")
 _OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
 _V4 = rf"{_OCTET}\.{_OCTET}\.{_OCTET}\.{_OCTET}"
-_IPV4 = re.compile(rf"(?<![\w.]){_V4}(?!\w|\.\d)")
+IPV4 = re.compile(rf"(?<![\w.]){_V4}(?!\w|\.\d)")
 _H = r"[0-9A-Fa-f]{1,4}"
-_IPV6 = re.compile(
+IPV6 = re.compile(
     r"(?<![\w:.])(?:"
     rf"(?:{_H}:){{1,5}}:(?:ffff:)?{_V4}"
     rf"|::(?:ffff(?::0{{1,4}})?:)?{_V4}"
@@ -112,21 +149,23 @@ _IPV6 = re.compile(
     r")(?:%[0-9A-Za-z]{1,16})?(?![\w:]|\.\d)"
 )
 
-_PERCENT_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
-_NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
-_NUMBERS_ONLY = re.compile(r"[\s\d.,eE+\-\[\]()]*")
-_PLACEHOLDER_VALUE = re.compile(r"%s|%\(\w+\)s|\?|\$\d+|:\w+|%\w|\{\w*\}")
-_HARMLESS_WORDS = frozenset({"true", "false", "none", "null", "undefined", "nil"})
+PERCENT_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
+NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
+NUMBERS_ONLY = re.compile(r"[\s\d.,eE+\-\[\]()]*")
+PLACEHOLDER_VALUE = re.compile(r"%s|%\(\w+\)s|\?|\$\d+|:\w+|%\w|\{\w*\}")
+HARMLESS_WORDS = frozenset({"true", "false", "none", "null", "undefined", "nil"})
 
 
-def _bearer(match: re.Match[str]) -> str:
+def redact_bearer(match: re.Match[str]) -> str:
+    """``re.sub`` replacer for :data:`BEARER`: a credential-looking token goes, a word stays."""
     credential = match.group(1)
     if len(credential) >= 20 or any(ch in credential for ch in "0123456789._~+/=-"):
         return FILTERED
     return match.group(0)
 
 
-def _basic(match: re.Match[str]) -> str:
+def redact_basic(match: re.Match[str]) -> str:
+    """``re.sub`` replacer for :data:`BASIC`: only base64 that decodes to ``user:password``."""
     credential = match.group(1)
     try:
         decoded = base64.b64decode(credential + "=" * (-len(credential) % 4), validate=True)
@@ -135,12 +174,14 @@ def _basic(match: re.Match[str]) -> str:
     return FILTERED if b":" in decoded else match.group(0)
 
 
-def _jwt(match: re.Match[str]) -> str:
+def redact_jwt(match: re.Match[str]) -> str:
+    """``re.sub`` replacer for :data:`JWT`: the token goes, the text before ``eyJ`` stays."""
     found = match.group(0)
     return found[: found.find("eyJ")] + FILTERED
 
 
-def _api_key(match: re.Match[str]) -> str:
+def redact_api_key(match: re.Match[str]) -> str:
+    """``re.sub`` replacer for :data:`API_KEY`: keys go, kebab-case ``sk-`` words stay."""
     found = match.group(0)
     if found.startswith("sk-") and len(found) < 32 and not any(ch.isdigit() for ch in found):
         return found  # a kebab-case word such as sk-learn-something
@@ -166,7 +207,8 @@ def _is_card(digits: str) -> bool:
 _CARD_LENGTH_PREFERENCE = (16, 15, 19, 14, 13, 17, 18)
 
 
-def _card(match: re.Match[str]) -> str:
+def redact_card(match: re.Match[str]) -> str:
+    """``re.sub`` replacer for :data:`CARD`: only Luhn-valid card numbers go."""
     found = match.group(0)
     if _is_card(_CARD_GROUPS.sub("", found)):
         return FILTERED
@@ -232,7 +274,8 @@ def _cards_in(pieces: list[str]) -> str:
     return "".join(out)
 
 
-def _iban(match: re.Match[str]) -> str:
+def redact_iban(match: re.Match[str]) -> str:
+    """``re.sub`` replacer for :data:`IBAN`: only IBANs whose checksum holds go."""
     compact = match.group(0).replace(" ", "")
     rearranged = compact[4:] + compact[:4]
     try:
@@ -242,7 +285,7 @@ def _iban(match: re.Match[str]) -> str:
     return FILTERED if number % 97 == 1 else match.group(0)
 
 
-def _redact_emails(text: str) -> str:
+def redact_emails(text: str) -> str:
     """E-mail addresses, found from their ``@`` (or ``%40``) outwards."""
     parts: list[str] = []
     copied = 0

@@ -20,6 +20,14 @@ from typing import Any
 from monitoring.scrubbing.patterns import FILTERED, redact_phone_numbers
 from monitoring.scrubbing.text import scrub_text
 
+__all__ = [
+    "names_pattern",
+    "redact_names",
+    "scrub_personal_text",
+    "MAX_NAMES",
+    "MIN_NAME_LENGTH",
+]
+
 MIN_NAME_LENGTH = 2  # "Al" is a name; a single letter would eat every "a"
 MAX_NAMES = 2000
 _MAX_DEPTH = 40

@@ -19,6 +19,13 @@ from collections import OrderedDict
 
 from monitoring.scrubbing.harvest import MIN_KNOWN_LENGTH
 
+__all__ = [
+    "forget_secret",
+    "register_secret",
+    "registered_secrets",
+    "MAX_REGISTERED",
+]
+
 MAX_REGISTERED = 64
 
 _lock = threading.Lock()

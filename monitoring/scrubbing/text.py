@@ -7,42 +7,50 @@ from typing import Any
 from urllib.parse import unquote_plus
 
 from monitoring.scrubbing.addresses import keep_own_address
-from monitoring.scrubbing.keys import _NOT_SENSITIVE, _USAGE_FIGURE, _classify_key
+from monitoring.scrubbing.keys import NOT_SENSITIVE, USAGE_FIGURE, classify_key
 from monitoring.scrubbing.patterns import (
-    _API_KEY,
-    _API_KEY_HINTS,
-    _BASIC,
-    _BEARER,
-    _CARD,
-    _HARMLESS_WORDS,
-    _IBAN,
-    _IBAN_HINT,
-    _IPV4,
-    _IPV4_HINT,
-    _IPV6,
-    _IPV6_HINT,
-    _JWT,
-    _MIN_SECRET_LENGTH,
-    _NUMBER,
-    _NUMBERS_ONLY,
-    _PASSWORD_HASH,
-    _PATH_TOKEN,
-    _PATH_TOKEN_WORDS,
-    _PEM,
-    _PERCENT_ESCAPE,
-    _PLACEHOLDER_VALUE,
-    _SSN,
-    _SSN_HINT,
-    _URL_CREDENTIALS,
+    API_KEY,
+    API_KEY_HINTS,
+    BASIC,
+    BEARER,
+    CARD,
     FILTERED,
-    _api_key,
-    _basic,
-    _bearer,
-    _card,
-    _iban,
-    _jwt,
-    _redact_emails,
+    HARMLESS_WORDS,
+    IBAN,
+    IBAN_HINT,
+    IPV4,
+    IPV4_HINT,
+    IPV6,
+    IPV6_HINT,
+    JWT,
+    MIN_SECRET_LENGTH,
+    NUMBER,
+    NUMBERS_ONLY,
+    PASSWORD_HASH,
+    PATH_TOKEN,
+    PATH_TOKEN_WORDS,
+    PEM,
+    PERCENT_ESCAPE,
+    PLACEHOLDER_VALUE,
+    SSN,
+    SSN_HINT,
+    URL_CREDENTIALS,
+    redact_api_key,
+    redact_basic,
+    redact_bearer,
+    redact_card,
+    redact_emails,
+    redact_iban,
+    redact_jwt,
 )
+
+__all__ = [
+    "scrub_code",
+    "scrub_str",
+    "scrub_text",
+    "MAX_SCRUBBED_LENGTH",
+    "TRUNCATED",
+]
 
 _MAX_BRACKET_SCAN = 20_000  # a value in brackets after a sensitive key: how far to look for its end
 
@@ -119,10 +127,10 @@ def _scrub_pairs(text: str, pii: bool, code: bool) -> str:
             continue
         head = _KEY_HEAD.search(text, max(0, hit.start() - 40), hit.start())
         key_start = head.start() if head is not None else hit.start()
-        kind = _classify_key(
+        kind = classify_key(
             text[key_start : tail.start("kq") if tail.group("kq") else tail.start("sep")], pii
         )
-        if kind == _NOT_SENSITIVE:
+        if kind == NOT_SENSITIVE:
             position = tail.start("sep")
             continue
         value = _VALUE.match(text, tail.end())
@@ -137,11 +145,11 @@ def _scrub_pairs(text: str, pii: bool, code: bool) -> str:
             if (
                 code
                 or found == FILTERED
-                or _PLACEHOLDER_VALUE.fullmatch(found)
-                or (kind == _USAGE_FIGURE and _NUMBERS_ONLY.fullmatch(found))
+                or PLACEHOLDER_VALUE.fullmatch(found)
+                or (kind == USAGE_FIGURE and NUMBERS_ONLY.fullmatch(found))
             ):
                 replacement = None
-            elif kind == _USAGE_FIGURE and found.startswith("{"):
+            elif kind == USAGE_FIGURE and found.startswith("{"):
                 position = value_start + 1  # a dict of figures: its own keys decide
                 continue
         else:
@@ -150,9 +158,9 @@ def _scrub_pairs(text: str, pii: bool, code: bool) -> str:
             if bare is not None:
                 if (
                     code
-                    or bare.lower() in _HARMLESS_WORDS
-                    or _PLACEHOLDER_VALUE.fullmatch(bare)
-                    or (kind == _USAGE_FIGURE and _NUMBER.fullmatch(bare))
+                    or bare.lower() in HARMLESS_WORDS
+                    or PLACEHOLDER_VALUE.fullmatch(bare)
+                    or (kind == USAGE_FIGURE and NUMBER.fullmatch(bare))
                 ):
                     replacement = None
             else:
@@ -161,8 +169,8 @@ def _scrub_pairs(text: str, pii: bool, code: bool) -> str:
                 inner = quoted[len(quote) : -len(quote)]
                 if (
                     inner == FILTERED
-                    or _PLACEHOLDER_VALUE.fullmatch(inner)
-                    or (kind == _USAGE_FIGURE and _NUMBER.fullmatch(inner))
+                    or PLACEHOLDER_VALUE.fullmatch(inner)
+                    or (kind == USAGE_FIGURE and NUMBER.fullmatch(inner))
                 ):
                     replacement = None
                 else:
@@ -212,8 +220,10 @@ def _truncated(text: str) -> str:
     return f"{head}{TRUNCATED}{tail}"
 
 
-def _scrub_text(text: str, pii: bool, code: bool = False) -> str:
-    if len(text) < _MIN_SECRET_LENGTH:
+def scrub_str(text: str, pii: bool, code: bool = False) -> str:
+    """The hot path of :func:`scrub_text`: ``text`` must be a ``str`` and this may raise (the
+    package's callers catch); ``code=True`` scrubs a source line for secrets only."""
+    if len(text) < MIN_SECRET_LENGTH:
         return text
     if len(text) > MAX_SCRUBBED_LENGTH:
         text = _truncated(text)
@@ -226,7 +236,7 @@ def _scrub_text(text: str, pii: bool, code: bool = False) -> str:
     if clean is not None and text in clean:
         return text
     result = _scrub_plain_text(text, pii, code)
-    if "%" in result and _PERCENT_ESCAPE.search(result):
+    if "%" in result and PERCENT_ESCAPE.search(result):
         # Query strings and form bodies: look at the decoded text too (an e-mail or IPv6 address
         # hides behind %40 and %3A). If it holds something, send the decoded, scrubbed form.
         decoded = unquote_plus(result)
@@ -242,38 +252,38 @@ def _scrub_text(text: str, pii: bool, code: bool = False) -> str:
 
 def _scrub_plain_text(text: str, pii: bool, code: bool) -> str:
     if "-----BEGIN" in text:
-        text = _PEM.sub(FILTERED, text)
+        text = PEM.sub(FILTERED, text)
     if "earer" in text or "EARER" in text:
-        text = _BEARER.sub(_bearer, text)
+        text = BEARER.sub(redact_bearer, text)
     if "asic" in text or "ASIC" in text:
-        text = _BASIC.sub(_basic, text)
+        text = BASIC.sub(redact_basic, text)
     if "eyJ" in text:
-        text = _JWT.sub(_jwt, text)
+        text = JWT.sub(redact_jwt, text)
     if "$" in text:
-        text = _PASSWORD_HASH.sub(FILTERED, text)
-    if len(text) < 512 or any(hint in text for hint in _API_KEY_HINTS):
-        text = _API_KEY.sub(_api_key, text)
+        text = PASSWORD_HASH.sub(FILTERED, text)
+    if len(text) < 512 or any(hint in text for hint in API_KEY_HINTS):
+        text = API_KEY.sub(redact_api_key, text)
     if "://" in text:
-        text = _URL_CREDENTIALS.sub("://" + FILTERED + "@", text)
+        text = URL_CREDENTIALS.sub("://" + FILTERED + "@", text)
     if "/" in text:
         lowered = text.lower()
-        if any(word in lowered for word in _PATH_TOKEN_WORDS):
-            text = _PATH_TOKEN.sub(r"\1" + FILTERED, text)
+        if any(word in lowered for word in PATH_TOKEN_WORDS):
+            text = PATH_TOKEN.sub(r"\1" + FILTERED, text)
     if ":" in text or "=" in text:
         text = _scrub_pairs(text, pii, code)
-    text = _CARD.sub(_card, text)
-    if "-" in text and _SSN_HINT.search(text):
-        text = _SSN.sub(FILTERED, text)
-    if not text.islower() and _IBAN_HINT.search(text):
-        text = _IBAN.sub(_iban, text)
+    text = CARD.sub(redact_card, text)
+    if "-" in text and SSN_HINT.search(text):
+        text = SSN.sub(FILTERED, text)
+    if not text.islower() and IBAN_HINT.search(text):
+        text = IBAN.sub(redact_iban, text)
     if pii or code:
         return text
     if "@" in text or "%40" in text:
-        text = _redact_emails(text)
-    if ":" in text and ("::" in text or _IPV6_HINT.search(text)):
-        text = _IPV6.sub(keep_own_address, text)
-    if "." in text and _IPV4_HINT.search(text):
-        text = _IPV4.sub(keep_own_address, text)
+        text = redact_emails(text)
+    if ":" in text and ("::" in text or IPV6_HINT.search(text)):
+        text = IPV6.sub(keep_own_address, text)
+    if "." in text and IPV4_HINT.search(text):
+        text = IPV4.sub(keep_own_address, text)
     return text
 
 
@@ -285,13 +295,13 @@ def scrub_text(text: str, *, pii: bool) -> str:
             return text
         text = str(text)
     try:
-        return _scrub_text(text, pii)
+        return scrub_str(text, pii)
     except Exception:
         return FILTERED
 
 
-def _scrub_code(text: Any) -> Any:
+def scrub_code(text: Any) -> Any:
     """A source line of a stack frame: secrets only (hard-coded keys, quoted passwords)."""
     if type(text) is not str:
         return text
-    return _scrub_text(text, True, code=True)
+    return scrub_str(text, True, code=True)

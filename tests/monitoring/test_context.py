@@ -8,7 +8,8 @@ from django.contrib.auth.middleware import AuthenticationMiddleware
 from django.contrib.sessions.middleware import SessionMiddleware
 from django.test import RequestFactory
 
-from monitoring.context import resolved_user, sentry_manager
+from monitoring.facade import sentry_manager
+from monitoring.users import resolved_user
 from tests.support.api import login_token
 from tests.support.sentry_receiver import SentryReceiver
 

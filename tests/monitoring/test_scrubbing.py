@@ -361,7 +361,7 @@ def test_scrub__whole_value_filtered_if_scrubbing_fails(monkeypatch):
     def explode(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(scrubbing_walk, "_walk", explode)
+    monkeypatch.setattr(scrubbing_walk, "walk_value", explode)
     assert scrub({"a": 1}, pii=False) == FILTERED
 
 
@@ -583,7 +583,7 @@ def test_before_send__drops_the_event_if_scrubbing_fails(monkeypatch):
     def explode(event: Any, pii: bool) -> Any:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(scrubbing_hooks, "_scrub_event", explode)
+    monkeypatch.setattr(scrubbing_hooks, "scrub_event", explode)
     assert before_send(error_event(), {}, pii=False) is None
     assert before_send_transaction(transaction_event(), {}, pii=False) is None
 

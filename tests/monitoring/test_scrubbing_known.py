@@ -250,7 +250,7 @@ def test_harvest__changes_nothing_the_patterns_already_scrubbed(pii):
         return json.dumps(event).replace(FILTERED * 2, FILTERED)
 
     assert squeezed(before_send(error_event(), {}, pii=pii)) == squeezed(
-        scrubbing_events._scrub_event(error_event(), pii)
+        scrubbing_events.scrub_event(error_event(), pii)
     )
 
 

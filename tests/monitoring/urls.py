@@ -13,8 +13,8 @@ from django.urls import path
 from ninja import Body, NinjaAPI
 
 from accounts.auth import api_auth
-from monitoring.context import sentry_manager
 from monitoring.errors import CONTENT_GENERATION, register_component
+from monitoring.facade import sentry_manager
 from toolbox.urls import handler400, handler403, handler404, handler500  # noqa: F401
 from toolbox.urls import urlpatterns as project_urlpatterns
 
