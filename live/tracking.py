@@ -12,6 +12,7 @@ import logging
 import time
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import parse_qs
 
 import sentry_sdk
 from django.conf import settings
@@ -27,7 +28,7 @@ from monitoring.metrics.registry import (
     WEBSOCKET_REJECTED,
 )
 from monitoring.scrubbing import scrub
-from monitoring.tracing import TRUSTED_PARENT
+from monitoring.tracing import TRUSTED_PARENT, untrusted_trace_headers
 
 logger = logging.getLogger("live")
 
@@ -162,13 +163,16 @@ def transaction(
     op: str,
     name: str,
     trace_headers: dict[str, str] | None = None,
+    trusted: bool = True,
 ) -> Iterator[Any]:
     """A transaction for one unit of a connection's work (a message, the handshake, a push).
 
     ``trace_headers`` (``sentry-trace``/``baggage`` carried by a channel-layer event) continue
     the trace that caused the push: the HTTP request and the Celery task behind a job update.
     The propagation context is set on a scope of its own, so the next message of the same
-    connection starts a trace of its own.
+    connection starts a trace of its own. ``trusted=False`` for headers a client sent (the
+    page's trace on the handshake, see :func:`client_trace_headers`): the trace joins, but our
+    sampler decides.
     """
     with sentry_sdk.new_scope() as scope:
         started: Any = None
@@ -186,9 +190,12 @@ def transaction(
         if started is None:
             yield None
             return
-        # trace_headers come from our own channel-layer events (the request or task behind a
-        # push), never from the client: their sampling decision stands.
-        sampling_context = {"asgi_scope": asgi_scope, TRUSTED_PARENT: bool(trace_headers)}
+        # Headers from our own channel-layer events (the request or task behind a push) keep
+        # their sampling decision; a page's (trusted=False) only joins the trace.
+        sampling_context = {
+            "asgi_scope": asgi_scope,
+            TRUSTED_PARENT: bool(trace_headers) and trusted,
+        }
         with sentry_sdk.start_transaction(started, custom_sampling_context=sampling_context):
             began = time.perf_counter()
             yield started
@@ -196,6 +203,18 @@ def transaction(
                 started.set_data("duration_ms", round((time.perf_counter() - began) * 1000, 3))
                 if started.status is None:  # a handled failure has set its own
                     started.set_status("ok")
+
+
+def client_trace_headers(asgi_scope: dict[str, Any]) -> dict[str, str] | None:
+    """The page's trace, from the handshake's ``?sentry-trace=...&baggage=...`` (a browser cannot
+    set headers on a WebSocket), without its sampling decision: the socket joins the trace that
+    runs from the click through the view, the task and the push."""
+    query = parse_qs((asgi_scope.get("query_string") or b"").decode("latin-1"), max_num_fields=4)
+    sentry_trace = (query.get("sentry-trace") or [""])[0][:128]
+    if not sentry_trace:
+        return None
+    trace, baggage = untrusted_trace_headers(sentry_trace, (query.get("baggage") or [""])[0][:2048])
+    return {"sentry-trace": trace, "baggage": baggage} if trace else None
 
 
 def capture_failure(

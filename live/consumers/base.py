@@ -135,9 +135,15 @@ class LiveConsumer(AsyncWebsocketConsumer):
         await self.channel_layer.group_add(group, self.channel_name)
         self.joined.append(group)
 
-    def _transaction(self, op: str, name: str, trace_headers: dict[str, str] | None = None):
+    def _transaction(
+        self, op: str, name: str, trace_headers: dict[str, str] | None = None, trusted: bool = True
+    ):
         return tracking.transaction(
-            self.scope, op=op, name=f"{self.consumer_name}.{name}", trace_headers=trace_headers
+            self.scope,
+            op=op,
+            name=f"{self.consumer_name}.{name}",
+            trace_headers=trace_headers,
+            trusted=trusted,
         )
 
     async def _fail(self, exc: BaseException, message_type: str, payload: Any) -> None:
@@ -212,7 +218,8 @@ class LiveConsumer(AsyncWebsocketConsumer):
     async def websocket_connect(self, message: dict[str, Any]) -> None:
         self.opened_at = time.monotonic()
         wait_for_auth = False
-        with self._transaction("websocket.connect", "connect"):
+        page_trace = tracking.client_trace_headers(self.scope)
+        with self._transaction("websocket.connect", "connect", page_trace, trusted=False):
             try:
                 tracking.prepare_scope(
                     sentry_sdk.get_isolation_scope(), self.scope, self.consumer_name

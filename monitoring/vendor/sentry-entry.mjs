@@ -10,4 +10,5 @@ export {
   captureException,
   lastEventId,
   getClient,
+  getTraceData,
 } from "@sentry/browser";

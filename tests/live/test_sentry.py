@@ -208,3 +208,47 @@ def test_socket__tokens_never_reach_sentry(sentry_receiver, teacher, student):
         assert token.encode() not in raw
         assert token.split(".")[2].encode() not in raw  # not even its signature
     assert b"?token" not in raw
+
+
+PAGE_TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
+PAGE_TRACE = f"?sentry-trace={PAGE_TRACE_ID}-00f067aa0ba902b7-1&baggage=sentry-sample_rand%3D0.0"
+
+
+def test_socket__handshake_joins_the_pages_trace(sentry_receiver, teacher, student):
+    classroom = classroom_with(teacher, student)
+
+    async def scenario():
+        ws = socket(f"/ws/classrooms/{classroom.pk}/{PAGE_TRACE}", student)
+        await ws.connect(timeout=10)
+        await receive(ws)
+        await ws.disconnect(code=1000)
+
+    run(scenario)
+    connect = sentry_receiver.wait_for(
+        lambda r: transactions_named(r, "ClassroomConsumer.connect")
+    )[0]
+    assert connect["contexts"]["trace"]["trace_id"] == PAGE_TRACE_ID
+    assert connect["contexts"]["trace"]["parent_span_id"] == "00f067aa0ba902b7"
+
+
+def test_socket__a_pages_sampling_decision_is_not_trusted(configure_sentry, teacher, student):
+    receiver = SentryReceiver().start()
+    try:
+        configure_sentry("production", dsn=receiver.dsn, traces_sample_rate=0.0)
+        classroom = classroom_with(teacher, student)
+
+        async def scenario():
+            ws = socket(f"/ws/classrooms/{classroom.pk}/{PAGE_TRACE}", student)
+            await ws.connect(timeout=10)
+            await receive(ws)
+            await send(ws, {"type": "ping"})
+            await receive(ws)
+            await ws.disconnect(code=1000)
+
+        run(scenario)
+        import sentry_sdk
+
+        sentry_sdk.flush(timeout=5)
+        assert receiver.transactions == []  # "-1" and sample_rand=0 forced nothing
+    finally:
+        receiver.stop()

@@ -13,9 +13,19 @@
    * The browser sends the session cookie; the server checks that the page is ours (Origin). */
   var FINAL_CODES = [4401, 4403, 4404, 1008];
 
+  /* A browser cannot set headers on a socket: the page's trace rides in the query string, so
+   * the handshake joins the trace of the page (the server ignores its sampling decision). */
+  function pageTrace() {
+    var data = window.Sentry && window.Sentry.getTraceData ? window.Sentry.getTraceData() : {};
+    if (!data || !data["sentry-trace"]) return "";
+    return "?sentry-trace=" + encodeURIComponent(data["sentry-trace"]) +
+      "&baggage=" + encodeURIComponent(data.baggage || "");
+  }
+
   function openSocket(el, attempt) {
     var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
-    var ws = new WebSocket(scheme + window.location.host + el.dataset.socket, ["toolbox.v1"]);
+    var ws = new WebSocket(
+      scheme + window.location.host + el.dataset.socket + pageTrace(), ["toolbox.v1"]);
     ws.addEventListener("open", function () { el.dataset.socketState = "connecting"; });
     ws.addEventListener("message", function (message) {
       var frame;
