@@ -57,11 +57,29 @@ def leaf_differences(ours: Any, theirs: Any, path: tuple = ()) -> list[tuple]:
 
 
 def relay_leftovers(event: dict[str, Any]) -> list[tuple]:
-    """What relay's default server-side scrubbing would still change in ``event``."""
+    """What relay's default server-side scrubbing would still change in ``event``, less the
+    addresses we keep on purpose: relay masks every IP, we keep our own servers' (loopback and
+    configured hosts: configuration, not personal data; ``monitoring.scrubbing.addresses``)."""
     neutral = neutralise(event)
-    return leaf_differences(
+    changes = leaf_differences(
         relay_normalised(neutral, {}), relay_normalised(neutral, RELAY_DEFAULTS)
     )
+    return [change for change in changes if not _only_own_addresses(change)]
+
+
+def _only_own_addresses(change: tuple) -> bool:
+    """Whether relay's change is just ``[ip]`` in place of addresses that are ours."""
+    from monitoring.scrubbing.addresses import keep_own_address
+    from monitoring.scrubbing.patterns import IPV4, IPV6
+
+    _path, ours, theirs = change
+    if not isinstance(ours, str) or not isinstance(theirs, str) or "[ip]" not in theirs:
+        return False
+
+    def masked(match: re.Match[str]) -> str:
+        return "[ip]" if keep_own_address(match) == match.group(0) else match.group(0)
+
+    return IPV4.sub(masked, IPV6.sub(masked, ours)) == theirs
 
 
 def relay_raw_changes(event: dict[str, Any]) -> list[tuple]:
