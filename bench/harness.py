@@ -249,6 +249,7 @@ def start_server(
     app: str = "toolbox.wsgi",
     workers: int = 2,
     app_root: Path | None = None,
+    worker_class: str = "sync",
 ) -> Server:
     port = free_port()
     metrics_dir = work / f"metrics-{name}"
@@ -257,7 +258,7 @@ def start_server(
     log_path = work / f"gunicorn-{name}.log"
     command = [
         sys.executable, "-m", "gunicorn", app,
-        "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--worker-class", "sync",
+        "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--worker-class", worker_class,
         "--graceful-timeout", "5", "--log-level", "warning",
     ]  # fmt: skip
     process = subprocess.Popen(
