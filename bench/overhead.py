@@ -114,7 +114,9 @@ ENDPOINTS = {
     "status": ("GET /sentry/status (no database)", "/sentry/status"),
     # Not in the default run: the view itself loads the user's permissions, which hides the
     # cost of loading them for the user context.
-    "me": ("GET /api/v1/auth/me (JWT, 4 queries)", "/api/v1/auth/me"),
+    "me": ("GET /api/v1/auth/me (JWT, 1 query once warm)", "/api/v1/auth/me"),
+    # The five commonest requests of a school day, in turn (mixed_requests).
+    "mixed": ("Mixed: the five commonest teacher and student requests, in turn", ""),
 }
 DEFAULT_ENDPOINTS = ("lessons", "status")
 
@@ -180,6 +182,19 @@ class Cell:
         return sum(run.transactions for run in self.runs) / requests if requests else 0.0
 
 
+def mixed_requests(teacher: str, student: str, lesson_id: int) -> list[tuple[str, dict[str, str]]]:
+    """What teachers and students ask most: their lessons, their quizzes, one lesson, who am I."""
+    as_teacher = {"Authorization": f"Bearer {teacher}"}
+    as_student = {"Authorization": f"Bearer {student}"}
+    return [
+        ("/api/v1/content?limit=20", as_teacher),
+        ("/api/v1/quizzes?limit=20", as_teacher),
+        ("/api/v1/content?limit=20", as_student),
+        (f"/api/v1/content/{lesson_id}", as_student),
+        ("/api/v1/auth/me", as_student),
+    ]
+
+
 def headers_for(endpoint: str, token: str) -> dict[str, str]:
     if endpoint == "status":
         return {"Authorization": f"Bearer {MONITORING_TOKEN}"}
@@ -194,12 +209,18 @@ def measure(
     seconds: float,
     conns: int,
     pause_ms: float,
+    requests: list[tuple[str, dict[str, str]]] | None = None,
 ) -> Run:
     receiver.take()
     pids = server.worker_pids()
     before, busy_before, own_before = cpu_seconds(pids), machine_busy_seconds(), own_seconds()
     result = run_wrk(
-        server.url + path, seconds=seconds, connections=conns, headers=headers, pause_ms=pause_ms
+        server.url + path,
+        seconds=seconds,
+        connections=conns,
+        headers=headers,
+        pause_ms=pause_ms,
+        requests=requests,
     )
     after, busy_after, own_after = cpu_seconds(pids), machine_busy_seconds(), own_seconds()
     other = (busy_after - busy_before) - (after - before) - (own_after - own_before)
@@ -353,8 +374,11 @@ def main(argv: list[str] | None = None) -> int:
                     if config.server == "asgi"
                     else "sync",
                 )
-            token = access_token(next(iter(servers.values())).url)
-            seed_lessons(next(iter(servers.values())).url, token, count=5)
+            first = next(iter(servers.values())).url
+            token = access_token(first)
+            lesson_ids = seed_lessons(first, token, count=5)
+            mixed = mixed_requests(token, access_token(first, "bench-student"), lesson_ids[0])
+            scripted = {"mixed": mixed}
             for server in servers.values():  # every server answers 200 before anything counts
                 for endpoint in endpoints:
                     path = ENDPOINTS[endpoint][1]
@@ -363,14 +387,16 @@ def main(argv: list[str] | None = None) -> int:
                         seconds=args.warmup,
                         connections=args.connections,
                         headers=headers_for(endpoint, token),
+                        requests=scripted.get(endpoint),
                     )
                     import httpx
 
-                    status = httpx.get(
-                        server.url + path, headers=headers_for(endpoint, token), timeout=10
-                    ).status_code
-                    if status != 200:
-                        raise RuntimeError(f"{server.name} {path} answered {status}")
+                    for each, headers in scripted.get(endpoint) or [
+                        (path, headers_for(endpoint, token))
+                    ]:
+                        status = httpx.get(server.url + each, headers=headers, timeout=10)
+                        if status.status_code != 200:
+                            raise RuntimeError(f"{server.name} {each} answered {status}")
             results = {e: {c.name: Cell() for c in configs} for e in endpoints}
             for round_number in range(1, args.rounds + 1):
                 for endpoint in endpoints:
@@ -385,6 +411,7 @@ def main(argv: list[str] | None = None) -> int:
                                 args.seconds,
                                 args.connections,
                                 args.pause_ms,
+                                scripted.get(endpoint),
                             )
                             print(
                                 f"round {round_number} {endpoint:7} {config.name:9} "
