@@ -40,7 +40,12 @@ class User(AbstractUser):
         return self.role in (Role.TEACHER, Role.ADMIN)
 
     def permission_names(self) -> list[str]:
-        return sorted(self.get_all_permissions())
+        """Sorted permission names, from the process's short-lived copy (two queries saved on
+        every ``/auth/me``; a change of permissions or groups clears it, see
+        ``monitoring.context.permission_names``)."""
+        from monitoring.context import permission_names
+
+        return permission_names(self)
 
     def save(self, *args, **kwargs) -> None:
         """A deactivated user's sessions end for good: reactivating the account later must not

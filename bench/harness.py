@@ -139,28 +139,37 @@ def prepare_database(work: Path, database_url: str | None) -> str:
         "-c",
         "from accounts.models import User\n"
         "from accounts.services import user_create\n"
-        "User.objects.filter(username='bench-teacher').delete()\n"
-        "user_create(username='bench-teacher', password='bench-maple-kite-42', role='teacher')",
+        "User.objects.filter(username__in=['bench-teacher', 'bench-student']).delete()\n"
+        "teacher = user_create(username='bench-teacher', password='bench-maple-kite-42', "
+        "role='teacher')\n"
+        "student = user_create(username='bench-student', password='bench-maple-kite-42', "
+        "role='student')\n"
+        "from accounts.services import classroom_create\n"
+        "classroom_create(teacher=teacher, name='Bench class').students.add(student)",
     )
     return url
 
 
-def access_token(base_url: str) -> str:
+def access_token(base_url: str, username: str = "bench-teacher") -> str:
     import httpx
 
     response = httpx.post(
         f"{base_url}/api/v1/auth/login",
-        json={"username": "bench-teacher", "password": "bench-maple-kite-42"},
+        json={"username": username, "password": "bench-maple-kite-42"},
         timeout=10,
     )
     response.raise_for_status()
     return response.json()["access"]
 
 
-def seed_lessons(base_url: str, token: str, *, count: int) -> None:
-    """``count`` offline lessons by the bench teacher (what a list endpoint then reads)."""
+def seed_lessons(base_url: str, token: str, *, count: int) -> list[int]:
+    """``count`` offline lessons by the bench teacher (what a list endpoint then reads),
+    published to the bench class (what its student reads); their ids."""
     import httpx
 
+    headers = {"Authorization": f"Bearer {token}"}
+    classroom_id = httpx.get(f"{base_url}/api/v1/classrooms", headers=headers).json()[0]["id"]
+    ids = []
     for seed in range(count):
         response = httpx.post(
             f"{base_url}/api/v1/content/generate",
@@ -179,6 +188,14 @@ def seed_lessons(base_url: str, token: str, *, count: int) -> None:
             raise RuntimeError(
                 f"lesson generation answered {response.status_code}: {response.text}"
             )
+        ids.append(response.json()["id"])
+        httpx.post(
+            f"{base_url}/api/v1/content/{ids[-1]}/publish",
+            headers=headers,
+            json={"classroom_id": classroom_id},
+            timeout=30,
+        ).raise_for_status()
+    return ids
 
 
 # --- gunicorn ------------------------------------------------------------------------------------
@@ -249,6 +266,7 @@ def start_server(
     app: str = "toolbox.wsgi",
     workers: int = 2,
     app_root: Path | None = None,
+    worker_class: str = "sync",
 ) -> Server:
     port = free_port()
     metrics_dir = work / f"metrics-{name}"
@@ -257,7 +275,7 @@ def start_server(
     log_path = work / f"gunicorn-{name}.log"
     command = [
         sys.executable, "-m", "gunicorn", app,
-        "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--worker-class", "sync",
+        "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--worker-class", worker_class,
         "--graceful-timeout", "5", "--log-level", "warning",
     ]  # fmt: skip
     process = subprocess.Popen(
@@ -380,6 +398,7 @@ def run_wrk(
     connections: int = 4,
     headers: Mapping[str, str] | None = None,
     pause_ms: float = 0,
+    requests: list[tuple[str, Mapping[str, str]]] | None = None,
 ) -> WrkResult:
     """Closed-loop load: each connection sends its next request when the last one is answered,
     ``pause_ms`` later (wrk's ``delay()`` hook): pacing keeps the workers below saturation."""
@@ -390,11 +409,14 @@ def run_wrk(
     for name, value in (headers or {}).items():
         command += ["-H", f"{name}: {value}"]
     script = None
-    if pause_ms:
+    lua = f"function delay()\n  return {pause_ms:g}\nend\n" if pause_ms else ""
+    if requests:
+        lua += mixed_requests_lua(requests)
+    if lua:
         import tempfile
 
         script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
-        script.write(f"function delay()\n  return {pause_ms:g}\nend\n")
+        script.write(lua)
         script.close()
         command += ["-s", script.name]
     command.append(url)
@@ -406,6 +428,28 @@ def run_wrk(
     if result.returncode != 0:
         raise RuntimeError(f"wrk failed:\n{result.stdout}\n{result.stderr}")
     return parse_wrk(result.stdout)
+
+
+def mixed_requests_lua(requests: list[tuple[str, Mapping[str, str]]]) -> str:
+    """A wrk script sending ``requests`` (path, headers) in turn on every connection."""
+
+    def lua_string(text: str) -> str:
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+    formatted = ",\n".join(
+        '  wrk.format("GET", '
+        + lua_string(path)
+        + ", {"
+        + ", ".join(f"[{lua_string(k)}] = {lua_string(v)}" for k, v in headers.items())
+        + "})"
+        for path, headers in requests
+    )
+    return (
+        "local requests = nil\nlocal n = 0\n"
+        "function request()\n"
+        f"  if requests == nil then requests = {{\n{formatted}\n  }} end\n"
+        "  n = n % #requests + 1\n  return requests[n]\nend\n"
+    )
 
 
 def require_wrk() -> None:

@@ -29,6 +29,7 @@ the project, interleaved with the rest: before/after a change, in one run.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import statistics
 import sys
 import tempfile
@@ -69,6 +70,23 @@ class Config:
     dsn: bool
     traces_rate: str | None  # None: the environment's default (0.1 in production)
     baseline: bool = False  # run from --baseline-root (e.g. the code before a change)
+    server: str = "wsgi"  # gunicorn sync workers, or "asgi": uvicorn workers (toolbox.asgi)
+
+    @property
+    def suffix(self) -> str:
+        return "@asgi" if self.server == "asgi" else ""
+
+    def on(self, server: str) -> Config:
+        """This configuration served by ``server`` (its name and label say which)."""
+        if server == "wsgi":
+            return self
+        return dataclasses.replace(
+            self,
+            name=f"{self.name}@asgi",
+            label=f"{self.label}, ASGI",
+            app=ASGI_APPS[self.app],
+            server="asgi",
+        )
 
 
 CONFIGS = (
@@ -80,6 +98,14 @@ CONFIGS = (
     ),
     Config("bare-0.1", "(e) bare sentry-sdk, traces 0.1", "bench.wsgi_bare", True, "0.1"),
 )
+# The ASGI entry of each WSGI entry: the production command's app, and bare sentry-sdk's.
+ASGI_APPS = {"toolbox.wsgi": "toolbox.asgi", "bench.wsgi_bare": "bench.asgi_bare"}
+SERVERS = ("wsgi", "asgi")
+# The issue's targets (#16): worker CPU per request at the production default as a multiple of
+# Sentry off, and our added CPU at traces 1.0 as a share of bare sentry-sdk's.
+DEFAULT_RATE_TARGETS = {"status": 1.25, "lessons": 1.10}
+ADDED_AT_FULL_RATE_TARGET = 0.8
+
 ENDPOINTS = {
     "lessons": (
         "GET /api/v1/content?limit=20 (JWT, 4 queries, 5 lessons)",
@@ -88,7 +114,9 @@ ENDPOINTS = {
     "status": ("GET /sentry/status (no database)", "/sentry/status"),
     # Not in the default run: the view itself loads the user's permissions, which hides the
     # cost of loading them for the user context.
-    "me": ("GET /api/v1/auth/me (JWT, 4 queries)", "/api/v1/auth/me"),
+    "me": ("GET /api/v1/auth/me (JWT, 1 query once warm)", "/api/v1/auth/me"),
+    # The five commonest requests of a school day, in turn (mixed_requests).
+    "mixed": ("Mixed: the five commonest teacher and student requests, in turn", ""),
 }
 DEFAULT_ENDPOINTS = ("lessons", "status")
 
@@ -154,6 +182,19 @@ class Cell:
         return sum(run.transactions for run in self.runs) / requests if requests else 0.0
 
 
+def mixed_requests(teacher: str, student: str, lesson_id: int) -> list[tuple[str, dict[str, str]]]:
+    """What teachers and students ask most: their lessons, their quizzes, one lesson, who am I."""
+    as_teacher = {"Authorization": f"Bearer {teacher}"}
+    as_student = {"Authorization": f"Bearer {student}"}
+    return [
+        ("/api/v1/content?limit=20", as_teacher),
+        ("/api/v1/quizzes?limit=20", as_teacher),
+        ("/api/v1/content?limit=20", as_student),
+        (f"/api/v1/content/{lesson_id}", as_student),
+        ("/api/v1/auth/me", as_student),
+    ]
+
+
 def headers_for(endpoint: str, token: str) -> dict[str, str]:
     if endpoint == "status":
         return {"Authorization": f"Bearer {MONITORING_TOKEN}"}
@@ -168,12 +209,18 @@ def measure(
     seconds: float,
     conns: int,
     pause_ms: float,
+    requests: list[tuple[str, dict[str, str]]] | None = None,
 ) -> Run:
     receiver.take()
     pids = server.worker_pids()
     before, busy_before, own_before = cpu_seconds(pids), machine_busy_seconds(), own_seconds()
     result = run_wrk(
-        server.url + path, seconds=seconds, connections=conns, headers=headers, pause_ms=pause_ms
+        server.url + path,
+        seconds=seconds,
+        connections=conns,
+        headers=headers,
+        pause_ms=pause_ms,
+        requests=requests,
     )
     after, busy_after, own_after = cpu_seconds(pids), machine_busy_seconds(), own_seconds()
     other = (busy_after - busy_before) - (after - before) - (own_after - own_before)
@@ -187,7 +234,6 @@ def ratio(value: float, base: float) -> str:
 
 
 def table(results: dict[str, dict[str, Cell]], endpoint: str, configs: list[Config]) -> list[str]:
-    base = results[endpoint].get("off")
     lines = [
         f"### {ENDPOINTS[endpoint][0]}",
         "",
@@ -196,12 +242,13 @@ def table(results: dict[str, dict[str, Cell]], endpoint: str, configs: list[Conf
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for config in configs:
+        base = results[endpoint].get("off" + config.suffix)  # Sentry off on the same server
         cell = results[endpoint][config.name]
         low, high = cell.cpu_range
         extra = f"{cell.cpu_us - base.cpu_us:+.0f}" if base else "-"
         errors = f" ({cell.errors} errors)" if cell.errors else ""
 
-        def relative(figure: str, cell: Cell = cell) -> str:
+        def relative(figure: str, cell: Cell = cell, base: Cell | None = base) -> str:
             return ratio(getattr(cell, figure), getattr(base, figure)) if base else "-"
 
         lines.append(
@@ -214,23 +261,39 @@ def table(results: dict[str, dict[str, Cell]], endpoint: str, configs: list[Conf
 
 
 def verdicts(results: dict[str, dict[str, Cell]]) -> list[str]:
+    """The issue's targets, per server and endpoint, met or missed with the figure."""
     lines = []
     for endpoint in results:
         cells = results[endpoint]
-        for ours, bare in (
-            ("ours-1.0", "bare-1.0"),
-            ("ours-0.1", "bare-0.1"),
-            ("ours-1.0@base", "bare-1.0"),
-            ("ours-0.1@base", "bare-0.1"),
-        ):
-            if ours in cells and bare in cells:
-                a, b = cells[ours], cells[bare]
-                verdict = "met" if a.cpu_us <= b.cpu_us else "missed"
-                overlap = a.cpu_range[0] <= b.cpu_range[1] and b.cpu_range[0] <= a.cpu_range[1]
+        for suffix in ("", "@asgi"):
+            server = "ASGI" if suffix else "WSGI"
+            off = cells.get("off" + suffix)
+            ours, bare = cells.get("ours-0.1" + suffix), cells.get("bare-0.1" + suffix)
+            if off and ours and endpoint in DEFAULT_RATE_TARGETS:
+                target, figure = DEFAULT_RATE_TARGETS[endpoint], ours.cpu_us / off.cpu_us
                 lines.append(
-                    f"- {endpoint}: {ours} {a.cpu_us:.0f} µs/req vs {bare} {b.cpu_us:.0f} µs/req "
-                    f"({a.cpu_us - b.cpu_us:+.0f} µs, {a.cpu_us / b.cpu_us - 1:+.1%}): target "
-                    f"{verdict}{' (per-round ranges overlap)' if overlap else ''}"
+                    f"- {server} {endpoint}: production default (0.1) {ours.cpu_us:.0f} µs/req "
+                    f"= {figure:.2f}x Sentry off ({off.cpu_us:.0f}); target <= {target:.2f}x: "
+                    f"{'met' if figure <= target else 'missed'}"
+                    + (f"; bare sdk 0.1: {bare.cpu_us / off.cpu_us:.2f}x" if bare else "")
+                )
+            ours, bare = cells.get("ours-1.0" + suffix), cells.get("bare-1.0" + suffix)
+            if off and ours and bare:
+                added, bare_added = ours.cpu_us - off.cpu_us, bare.cpu_us - off.cpu_us
+                share = added / bare_added if bare_added > 0 else float("inf")
+                lines.append(
+                    f"- {server} {endpoint}: traces 1.0 adds {added:+.0f} µs/req, bare sdk "
+                    f"{bare_added:+.0f}: {share:.2f}x bare's; target <= "
+                    f"{ADDED_AT_FULL_RATE_TARGET:.1f}x: "
+                    f"{'met' if share <= ADDED_AT_FULL_RATE_TARGET else 'missed'}"
+                )
+        for name in cells:
+            if name.endswith("@base") and name.removesuffix("@base") in cells:
+                before, after = cells[name], cells[name.removesuffix("@base")]
+                lines.append(
+                    f"- {endpoint}: {name.removesuffix('@base')} {after.cpu_us:.0f} µs/req, "
+                    f"before the change {before.cpu_us:.0f} "
+                    f"({after.cpu_us / before.cpu_us - 1:+.1%})"
                 )
     return lines
 
@@ -262,19 +325,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--baseline-configs", default="ours-1.0,ours-0.1")
     parser.add_argument("--baseline-label", default="before the fixes")
     parser.add_argument("--name", default="overhead", help="results file name (bench/results/)")
+    parser.add_argument(
+        "--server",
+        choices=(*SERVERS, "both"),
+        default="both",
+        help="gunicorn sync workers (wsgi), uvicorn workers (asgi, toolbox.asgi) or both",
+    )
     parser.add_argument("--quick", action="store_true", help="1 round x 3 s: a smoke run")
     args = parser.parse_args(argv)
     if args.quick:
         args.rounds, args.seconds, args.warmup = 1, 3.0, 1.0
     require_wrk()
     use_app_root(args.app_root)
-    configs = [c for c in CONFIGS if c.name in args.configs.split(",")]
+    servers_run = SERVERS if args.server == "both" else (args.server,)
+    configs = [
+        c.on(server) for server in servers_run for c in CONFIGS if c.name in args.configs.split(",")
+    ]
     baseline_root = Path(args.baseline_root).resolve() if args.baseline_root else None
     if baseline_root is not None:
         configs += [
             Config(f"{c.name}@base", f"{c.label}, {args.baseline_label}", c.app, c.dsn,
                    c.traces_rate, baseline=True)
-            for c in CONFIGS
+            for c in configs
             if c.name in args.baseline_configs.split(",")
         ]  # fmt: skip
     endpoints = [e for e in ENDPOINTS if e in args.endpoints.split(",")]
@@ -298,9 +370,15 @@ def main(argv: list[str] | None = None) -> int:
                     server_env,
                     app=config.app,
                     app_root=baseline_root if config.baseline else None,
+                    worker_class="uvicorn_worker.UvicornWorker"
+                    if config.server == "asgi"
+                    else "sync",
                 )
-            token = access_token(next(iter(servers.values())).url)
-            seed_lessons(next(iter(servers.values())).url, token, count=5)
+            first = next(iter(servers.values())).url
+            token = access_token(first)
+            lesson_ids = seed_lessons(first, token, count=5)
+            mixed = mixed_requests(token, access_token(first, "bench-student"), lesson_ids[0])
+            scripted = {"mixed": mixed}
             for server in servers.values():  # every server answers 200 before anything counts
                 for endpoint in endpoints:
                     path = ENDPOINTS[endpoint][1]
@@ -309,14 +387,16 @@ def main(argv: list[str] | None = None) -> int:
                         seconds=args.warmup,
                         connections=args.connections,
                         headers=headers_for(endpoint, token),
+                        requests=scripted.get(endpoint),
                     )
                     import httpx
 
-                    status = httpx.get(
-                        server.url + path, headers=headers_for(endpoint, token), timeout=10
-                    ).status_code
-                    if status != 200:
-                        raise RuntimeError(f"{server.name} {path} answered {status}")
+                    for each, headers in scripted.get(endpoint) or [
+                        (path, headers_for(endpoint, token))
+                    ]:
+                        status = httpx.get(server.url + each, headers=headers, timeout=10)
+                        if status.status_code != 200:
+                            raise RuntimeError(f"{server.name} {each} answered {status}")
             results = {e: {c.name: Cell() for c in configs} for e in endpoints}
             for round_number in range(1, args.rounds + 1):
                 for endpoint in endpoints:
@@ -331,6 +411,7 @@ def main(argv: list[str] | None = None) -> int:
                                 args.seconds,
                                 args.connections,
                                 args.pause_ms,
+                                scripted.get(endpoint),
                             )
                             print(
                                 f"round {round_number} {endpoint:7} {config.name:9} "
@@ -356,7 +437,9 @@ def main(argv: list[str] | None = None) -> int:
         "",
         *machine_markdown(info),
         "",
-        f"gunicorn, 2 sync workers, production settings (DEBUG off), profiling off, logs on, "
+        f"gunicorn, 2 workers ({' and '.join(servers_run)}: sync workers for WSGI, "
+        "uvicorn_worker.UvicornWorker for ASGI), production settings (DEBUG off), "
+        "profiling off, logs on, "
         f"SQLite; wrk -t1 -c{args.connections}"
         + (f" pausing {args.pause_ms:g} ms between requests" if args.pause_ms else "")
         + f"; {args.rounds} interleaved rounds x {args.seconds:g} s per config and endpoint. "
@@ -370,7 +453,7 @@ def main(argv: list[str] | None = None) -> int:
     ]
     for endpoint in endpoints:
         lines += table(results, endpoint, configs) + [""]
-    lines += ["Targets (worker CPU per request, ours <= bare at the same rate):", ""]
+    lines += ["Targets of #16 (worker CPU per request):", ""]
     lines += verdicts(results)
     lines += ["", f"Total benchmark time: {time.perf_counter() - started:.0f} s"]
     markdown = "\n".join(lines) + "\n"

@@ -12,6 +12,10 @@ free loopback port over a fresh SQLite database, opens every socket (authenticat
 request is sent to the socket's receipt of ``quiz.published``: the request, the database write,
 the channel layer (Redis) and the push. Sentry is off (no DSN): this measures the app. Everything
 runs on 127.0.0.1 and the whole run is bounded by ``--deadline`` seconds.
+
+``--sentry`` runs the same with our Sentry stack on at the production default (environment
+``production``, traces 0.1), every envelope going to a loopback receiver that only counts: the
+side-by-side figures of the README (``--sockets 1000 --workers 2``, then again with ``--sentry``).
 """
 
 from __future__ import annotations
@@ -82,13 +86,19 @@ def percentile(samples: list[float], fraction: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
-def environment(args: argparse.Namespace, database_url: str, prefix: str) -> dict[str, str]:
+def environment(
+    args: argparse.Namespace, database_url: str, prefix: str, dsn: str = ""
+) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SENTRY_", "DJANGO_"))}
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)
     env.update(
         {
             "DJANGO_SETTINGS_MODULE": "toolbox.settings",
-            "SENTRY_DSN": "",
+            "SENTRY_DSN": dsn,
+            # Hardened (traces 0.1, the production default) when Sentry is on.
+            "SENTRY_ENVIRONMENT": "production" if dsn else "development",
+            "SENTRY_PROFILES_SAMPLE_RATE": "0",
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "SECRET_KEY": args.secret_key,
             "DATABASE_URL": database_url,
             "REDIS_URL": args.redis_url if args.layer == "redis" else "",
@@ -218,6 +228,9 @@ def main() -> int:
     )
     parser.add_argument("--deadline", type=float, default=120, help="seconds for the whole run")
     parser.add_argument("--quick", action="store_true", help="50 sockets, 2 publishes")
+    parser.add_argument(
+        "--sentry", action="store_true", help="our Sentry stack on (production default, 0.1)"
+    )
     args = parser.parse_args()
     if args.quick:
         args.sockets, args.rounds = 50, 2
@@ -226,8 +239,15 @@ def main() -> int:
     args.secret_key = secrets.token_urlsafe(48)
 
     prefix = f"bench-ws-{uuid.uuid4().hex[:8]}"
+    receiver = None
+    if args.sentry:
+        sys.path.insert(0, str(ROOT))
+        from bench.harness import counting_receiver
+
+        receiver = counting_receiver()
     with tempfile.TemporaryDirectory(prefix="toolbox-bench-ws-") as tmp:
-        env = environment(args, f"sqlite:///{Path(tmp) / 'bench.sqlite3'}", prefix)
+        database_url = f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
+        env = environment(args, database_url, prefix, receiver.dsn if receiver else "")
         manage(env, "migrate", "--noinput", "-v0")
         seed = SEED.format(students=args.sockets, rounds=args.rounds)
         seeded = json.loads(manage(env, "shell", "-c", seed).strip().splitlines()[-1])
@@ -243,6 +263,10 @@ def main() -> int:
             raise
         finally:
             stop(server)
+            if receiver is not None:
+                time.sleep(1)  # the last envelopes in flight
+                print(f"Sentry receiver counted: {receiver.take()}", file=sys.stderr)
+                receiver.stop()
             if args.layer == "redis":
                 import redis
 
@@ -252,7 +276,9 @@ def main() -> int:
 
     print(
         f"\n{args.sockets} sockets, {args.rounds} publishes, {args.workers} uvicorn worker(s), "
-        f"{args.layer} channel layer; {os.cpu_count()} cores, Python {platform.python_version()}\n"
+        f"{args.layer} channel layer, "
+        f"{'Sentry on (production default, traces 0.1)' if args.sentry else 'Sentry off'}; "
+        f"{os.cpu_count()} cores, Python {platform.python_version()}\n"
     )
     print("| | samples | p50 ms | p95 ms | p99 ms | max ms |")
     print("|---|---|---|---|---|---|")

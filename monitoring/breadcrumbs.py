@@ -152,6 +152,7 @@ def config_summary() -> dict[str, Any]:
         "profiles_sample_rate": config.profiles_sample_rate,
         "send_default_pii": config.send_default_pii,
         "enable_logs": config.enable_logs,
+        "logs_level": config.logs_level,
         "database": settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1],
     }
 

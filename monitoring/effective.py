@@ -97,6 +97,7 @@ def effective_settings() -> list[Setting]:
         ),
         Setting("Send default PII", config.send_default_pii, _source("SENTRY_SEND_DEFAULT_PII")),
         Setting("Sentry Logs", config.enable_logs, _source("SENTRY_ENABLE_LOGS")),
+        Setting("Sentry Logs from level", config.logs_level, _source("SENTRY_LOGS_LEVEL")),
         Setting(
             "Report 4xx client errors",
             errors.report_client_errors(config.environment),

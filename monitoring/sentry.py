@@ -151,7 +151,9 @@ def build_options(config: SentryConfig) -> dict[str, Any]:
             LoggingIntegration(
                 level=logging.INFO,
                 event_level=logging.ERROR,
-                sentry_logs_level=logging.INFO if config.enable_logs else None,
+                sentry_logs_level=logging.getLevelName(config.logs_level)
+                if config.enable_logs
+                else None,
                 capture_sentry_logs=config.enable_logs,
             ),
             # Background jobs: a task continues the trace of the request that enqueued it, and

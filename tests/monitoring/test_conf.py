@@ -140,3 +140,17 @@ def test_startup__production_with_required_settings_starts():
         SENTRY_ENVIRONMENT="production", SECRET_KEY=STRONG_KEY, ALLOWED_HOSTS="toolbox.example"
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_sentry_config__sentry_logs_level_by_environment():
+    assert config().logs_level == "INFO"
+    assert config(SENTRY_ENVIRONMENT="production").logs_level == "WARNING"
+    assert config(SENTRY_ENVIRONMENT="staging").logs_level == "WARNING"
+    assert config(SENTRY_ENVIRONMENT="production", SENTRY_LOGS_LEVEL="info").logs_level == "INFO"
+    assert config(SENTRY_ENVIRONMENT="production", SENTRY_LOGS_LEVEL="").logs_level == "WARNING"
+
+
+def test_sentry_config__unknown_sentry_logs_level_names_the_variable():
+    with pytest.raises(ConfigError) as excinfo:
+        config(SENTRY_LOGS_LEVEL="chatty")
+    assert excinfo.value.variable == "SENTRY_LOGS_LEVEL"

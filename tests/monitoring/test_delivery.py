@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 
 import pytest
@@ -121,3 +124,29 @@ def test_sentry_status__sentry_off_is_inactive_not_degraded(http, settings):
     body = status(http)
     assert body["status"] == "inactive"
     assert sentry_check(http)["status"] == "healthy"
+
+
+def record_in_another_worker(directory, *calls: str) -> None:
+    """Run ``delivery.<call>()`` in a process of its own, writing its multiprocess files."""
+    code = "from monitoring.metrics import delivery\n" + "\n".join(
+        f"delivery.{call}()" for call in calls
+    )
+    env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(directory)}
+    subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=60)
+
+
+def test_current_delivery__reads_every_workers_gauges_in_multiprocess_mode(
+    tmp_path, monkeypatch, settings
+):
+    settings.SENTRY_DEGRADED_AFTER_FAILURES = 3
+    record_in_another_worker(tmp_path, "record_success")
+    record_in_another_worker(tmp_path, "record_failure", "record_failure", "record_failure")
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
+    from monitoring.metrics.delivery import FAILING, current_delivery
+
+    delivery = current_delivery()
+
+    assert delivery.state == FAILING
+    assert delivery.consecutive_failures == 3
+    assert delivery.last_success_at is not None
+    assert delivery.last_failure_at > delivery.last_success_at

@@ -52,6 +52,7 @@ def server_env(receiver: SentryReceiver, database_url: str, log_file: str) -> di
         SENTRY_DSN=receiver.dsn,
         SENTRY_TRACES_SAMPLE_RATE="1.0",  # transactions with their database spans
         SENTRY_ENABLE_LOGS="true",
+        SENTRY_LOGS_LEVEL="INFO",  # the login's INFO line must reach Sentry Logs, scrubbed
         LOG_FILE=log_file,
         LOG_LEVEL="INFO",
     )

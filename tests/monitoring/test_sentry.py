@@ -1,3 +1,5 @@
+import logging
+
 import pytest
 import sentry_sdk
 from sentry_sdk.integrations.django import DjangoIntegration
@@ -6,7 +8,7 @@ from sentry_sdk.integrations.logging import LoggingIntegration
 from monitoring.conf import SentryConfig
 from monitoring.sentry import build_options, init_sentry, is_initialized
 from monitoring.tracing import TRUSTED_PARENT
-from tests.support.sentry_receiver import relay_errors
+from tests.support.sentry_receiver import SentryReceiver, relay_errors
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -95,5 +97,29 @@ def test_sampling__rate_zero_sends_no_transaction_but_errors(configure_sentry, h
         sentry_sdk.capture_message("still delivered")
         receiver.wait_for(lambda r: r.events)
         assert receiver.transactions == []
+    finally:
+        receiver.stop()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [
+        ({}, ["lesson failed to render"]),  # hardened default: WARNING and above
+        ({"logs_level": "INFO"}, ["lesson listed", "lesson failed to render"]),
+    ],
+)
+def test_sentry_logs__production_ships_warnings_unless_told_otherwise(
+    configure_sentry, overrides, expected
+):
+    receiver = SentryReceiver().start()
+    try:
+        configure_sentry("production", dsn=receiver.dsn, traces_sample_rate=0.0, **overrides)
+        log = logging.getLogger("lessons.sentry_logs_probe")
+        log.info("lesson listed")
+        log.warning("lesson failed to render")
+
+        logs = receiver.wait_for(lambda r: [entry for entry in r.logs if "lesson" in entry["body"]])
+
+        assert [entry["body"] for entry in logs] == expected
     finally:
         receiver.stop()

@@ -1,0 +1,224 @@
+"""Where a request's CPU goes, in one process: the WSGI handler called in a loop, no HTTP.
+
+    .venv/bin/python bench/profile_request.py                 # A/B table: Sentry off, 0.1, 1.0
+    .venv/bin/python bench/profile_request.py --profile status --rate 0.1   # cProfile top
+    .venv/bin/python bench/profile_request.py --logs-level INFO  # Sentry Logs of INFO records too
+
+Production settings (DEBUG off, SQLite in a temporary folder, our JSON logs on) with the DSN of a
+loopback receiver that only counts. Sentry is re-initialised between configurations with
+``init_sentry`` (what ``MonitoringConfig.ready`` calls), so each configuration runs the same code
+a gunicorn worker would, Sentry's WSGI middleware included (it patches ``WSGIHandler``). The
+configurations are interleaved, round after round, and CPU is ``time.process_time()``: every
+thread of the process, so the SDK's sender thread (serialisation, compression, HTTP) is counted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import dataclasses
+import io
+import os
+import pstats
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.harness import MONITORING_TOKEN, base_environment  # noqa: E402
+
+RECEIVER = (
+    "import sys, time; sys.path.insert(0, '.'); from bench.harness import counting_receiver; "
+    "r = counting_receiver(); print(r.dsn, flush=True); time.sleep(10**6)"
+)
+
+PATHS = {"status": "/sentry/status", "lessons": "/api/v1/content?limit=20", "me": "/api/v1/auth/me"}
+
+
+def setup(work: Path, dsn: str) -> None:
+    env = base_environment(f"sqlite:///{work / 'profile.sqlite3'}", work)
+    env["SENTRY_DSN"] = dsn
+    for key in ("SENTRY_TRACES_SAMPLE_RATE", "REDIS_URL"):
+        os.environ.pop(key, None)
+    os.environ.update(env)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "toolbox.settings"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", "--noinput", verbosity=0)
+
+
+def wsgi_call(handler, path: str, token: str) -> int:
+    route, _, query = path.partition("?")
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": route,
+        "QUERY_STRING": query,
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "8000",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "127.0.0.1",
+        "HTTP_HOST": "127.0.0.1:8000",
+        "HTTP_AUTHORIZATION": f"Bearer {token}",
+        "HTTP_USER_AGENT": "wrk",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(b""),
+        "wsgi.errors": sys.stderr,
+        "wsgi.multithread": False,
+        "wsgi.multiprocess": True,
+        "wsgi.run_once": False,
+        "wsgi.version": (1, 0),
+    }
+    status: list[str] = []
+    body = handler(environ, lambda s, h, e=None: status.append(s))
+    for _ in body:
+        pass
+    if hasattr(body, "close"):
+        body.close()
+    return int(status[0].split()[0])
+
+
+def seed(handler) -> str:
+    """The bench teacher, five lessons, and an access token."""
+    import json
+
+    from django.test import Client
+
+    from accounts.services import user_create
+
+    user_create(username="bench-teacher", password="bench-maple-kite-42", role="teacher")
+    client = Client(HTTP_HOST="127.0.0.1")
+    access = client.post(
+        "/api/v1/auth/login",
+        {"username": "bench-teacher", "password": "bench-maple-kite-42"},
+        content_type="application/json",
+    ).json()["access"]
+    for n in range(5):
+        response = client.post(
+            "/api/v1/content/generate",
+            json.dumps(
+                {
+                    "subject": "science",
+                    "grade_level": 7,
+                    "learning_objectives": ["Describe the water cycle"],
+                    "content_type": "lesson",
+                    "complexity": "basic",
+                    "seed": n,
+                }
+            ),
+            content_type="application/json",
+            headers={"Authorization": f"Bearer {access}"},
+        )
+        assert response.status_code == 201, response.content
+    return access
+
+
+def use(config_name: str, rate: float) -> None:
+    from django.conf import settings
+
+    from monitoring.sentry import init_sentry
+
+    config = settings.SENTRY
+    if config_name == "off":
+        config = dataclasses.replace(config, dsn="")
+    else:
+        config = dataclasses.replace(config, traces_sample_rate=rate)
+    init_sentry(config)
+
+
+def loop(handler, path: str, token: str, n: int) -> float:
+    """CPU µs per request (all threads), after a flush so queued sends are paid for here."""
+    import sentry_sdk
+
+    start = time.process_time()
+    for _ in range(n):
+        wsgi_call(handler, path, token)
+    client = sentry_sdk.get_client()
+    if client.is_active():
+        client.flush(timeout=5)
+    return (time.process_time() - start) * 1e6 / n
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=400)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--endpoints", default="status,lessons")
+    parser.add_argument("--configs", default="off,0.1,1.0")
+    parser.add_argument("--profile", help="cProfile this endpoint instead of the A/B table")
+    parser.add_argument("--rate", type=float, default=0.1, help="traces rate for --profile")
+    parser.add_argument("--logs-level", help="SENTRY_LOGS_LEVEL for this run")
+    parser.add_argument("--top", type=int, default=35)
+    args = parser.parse_args(argv)
+    if args.logs_level:
+        os.environ["SENTRY_LOGS_LEVEL"] = args.logs_level
+    # The receiver runs in a process of its own: its CPU is not the app's.
+    receiver = subprocess.Popen(
+        [sys.executable, "-c", RECEIVER], stdout=subprocess.PIPE, text=True, cwd=ROOT
+    )
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            return run(args, Path(tmp), receiver.stdout.readline().strip())
+    finally:
+        receiver.terminate()
+        receiver.wait()
+
+
+def run(args: argparse.Namespace, tmp: Path, dsn: str) -> int:
+    if True:
+        setup(tmp, dsn)
+        from django.core.handlers.wsgi import WSGIHandler
+
+        handler = WSGIHandler()
+        token = seed(handler)
+        tokens = {"status": MONITORING_TOKEN}
+        if args.profile:
+            use("ours", args.rate)
+            path, tok = PATHS[args.profile], tokens.get(args.profile, token)
+            loop(handler, path, tok, 200)
+            profiler = cProfile.Profile()
+            profiler.enable()
+            loop(handler, path, tok, args.requests)
+            profiler.disable()
+            out = io.StringIO()
+            stats = pstats.Stats(profiler, stream=out)
+            stats.sort_stats("cumulative").print_stats(args.top)
+            stats.sort_stats("tottime").print_stats(args.top)
+            print(out.getvalue())
+            return 0
+        configs = args.configs.split(",")
+        results: dict[tuple[str, str], list[float]] = {}
+        for endpoint in args.endpoints.split(","):
+            path, tok = PATHS[endpoint], tokens.get(endpoint, token)
+            for config in configs:  # warm-up
+                use("off" if config == "off" else "ours", float(config) if config != "off" else 0)
+                loop(handler, path, tok, 100)
+            for _ in range(args.rounds):
+                for config in configs:
+                    use(
+                        "off" if config == "off" else "ours",
+                        float(config) if config != "off" else 0,
+                    )
+                    cost = loop(handler, path, tok, args.requests)
+                    results.setdefault((endpoint, config), []).append(cost)
+        print("| endpoint | config | CPU µs/req (median) | x off | range |")
+        print("|---|---|---:|---:|---:|")
+        for (endpoint, config), values in results.items():
+            base = statistics.median(results[(endpoint, "off")]) if "off" in configs else 0
+            median = statistics.median(values)
+            print(
+                f"| {endpoint} | {config} | {median:.0f} | "
+                f"{median / base if base else 0:.2f} | {min(values):.0f}–{max(values):.0f} |"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
