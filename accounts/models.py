@@ -42,8 +42,8 @@ class User(AbstractUser):
     def permission_names(self) -> list[str]:
         """Sorted permission names, from the process's short-lived copy (two queries saved on
         every ``/auth/me``; a change of permissions or groups clears it, see
-        ``monitoring.context.permission_names``)."""
-        from monitoring.context import permission_names
+        ``monitoring.permissions.permission_names``)."""
+        from monitoring.permissions import permission_names
 
         return permission_names(self)
 
