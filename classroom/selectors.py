@@ -12,7 +12,7 @@ from accounts.models import Classroom, User
 from accounts.selectors import classroom_list
 from lessons.models import Lesson
 from lessons.schemas import LessonForStudentOut
-from lessons.selectors import lesson_visible
+from lessons.selectors import lesson_reading, lesson_visible
 from live.payloads import quiz_for_students
 from quizzes.models import Quiz, QuizAttempt
 from quizzes.selectors import quiz_visible
@@ -21,23 +21,7 @@ from quizzes.selectors import quiz_visible
 def lesson_page_content(*, lesson: Lesson, teacher_view: bool) -> dict[str, Any]:
     """A lesson as its page shows it: in full for teachers, as ``LessonForStudentOut`` for
     students (no assessment answers)."""
-    content = lesson.content or {}
-    full = {
-        "id": lesson.pk,
-        "title": lesson.title,
-        "subject": lesson.subject,
-        "grade_level": lesson.grade_level,
-        "content_type": lesson.content_type,
-        "complexity": lesson.complexity,
-        "learning_objectives": lesson.learning_objectives,
-        "summary": content.get("summary", ""),
-        "sections": content.get("sections", []),
-        "vocabulary": content.get("vocabulary", []),
-        "activities": content.get("activities", []),
-        "assessment": content.get("assessment", []),
-        "estimated_duration_minutes": content.get("estimated_duration_minutes", 0),
-        "created_at": lesson.created_at,
-    }
+    full = lesson_reading(lesson=lesson, answers=teacher_view)
     if teacher_view:
         return full
     return LessonForStudentOut.model_validate(full).model_dump()

@@ -34,49 +34,18 @@ class LessonGenerateIn(LessonIn, BackgroundIn):
 
 
 def _out(lesson: Lesson) -> dict[str, object]:
-    content = lesson.content
     return {
-        "id": lesson.pk,
-        "title": lesson.title,
-        "subject": lesson.subject,
-        "grade_level": lesson.grade_level,
-        "learning_objectives": lesson.learning_objectives,
-        "content_type": lesson.content_type,
-        "complexity": lesson.complexity,
+        **selectors.lesson_reading(lesson=lesson, answers=True),
         "seed": lesson.seed,
         "provider": lesson.provider,
         "fallback_reason": lesson.fallback_reason or None,
-        "summary": content.get("summary", ""),
-        "sections": content.get("sections", []),
-        "vocabulary": content.get("vocabulary", []),
-        "activities": content.get("activities", []),
-        "assessment": content.get("assessment", []),
-        "estimated_duration_minutes": content.get("estimated_duration_minutes", 0),
         "owner_id": lesson.owner_id,
         "classroom_ids": sorted(classroom.pk for classroom in lesson.classrooms.all()),
-        "created_at": lesson.created_at,
     }
 
 
 def _student_out(lesson: Lesson) -> dict[str, object]:
-    # Built field by field: what a student must not see is never copied in.
-    content = lesson.content
-    return {
-        "id": lesson.pk,
-        "title": lesson.title,
-        "subject": lesson.subject,
-        "grade_level": lesson.grade_level,
-        "content_type": lesson.content_type,
-        "complexity": lesson.complexity,
-        "learning_objectives": lesson.learning_objectives,
-        "summary": content.get("summary", ""),
-        "sections": content.get("sections", []),
-        "vocabulary": content.get("vocabulary", []),
-        "activities": content.get("activities", []),
-        "assessment": [{"question": item["question"]} for item in content.get("assessment", [])],
-        "estimated_duration_minutes": content.get("estimated_duration_minutes", 0),
-        "created_at": lesson.created_at,
-    }
+    return selectors.lesson_reading(lesson=lesson, answers=False)
 
 
 def _visible_lesson(request: HttpRequest, lesson_id: int) -> Lesson:

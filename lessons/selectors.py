@@ -54,3 +54,26 @@ def lesson_get(*, user: User, lesson_id: int) -> Lesson | None:
     return lesson_checked(
         lesson_visible(user=user).filter(pk=lesson_id).prefetch_related("classrooms").first()
     )
+
+
+def lesson_reading(*, lesson: Lesson, answers: bool) -> dict[str, object]:
+    """The lesson as its reader sees it (the API and the classroom pages alike). Built field by
+    field: without ``answers`` (a student) the assessment's model answers are never copied in."""
+    content = lesson.content or {}
+    assessment = content.get("assessment", [])
+    return {
+        "id": lesson.pk,
+        "title": lesson.title,
+        "subject": lesson.subject,
+        "grade_level": lesson.grade_level,
+        "content_type": lesson.content_type,
+        "complexity": lesson.complexity,
+        "learning_objectives": lesson.learning_objectives,
+        "summary": content.get("summary", ""),
+        "sections": content.get("sections", []),
+        "vocabulary": content.get("vocabulary", []),
+        "activities": content.get("activities", []),
+        "assessment": assessment if answers else [{"question": i["question"]} for i in assessment],
+        "estimated_duration_minutes": content.get("estimated_duration_minutes", 0),
+        "created_at": lesson.created_at,
+    }
