@@ -108,7 +108,7 @@ ADDED_AT_FULL_RATE_TARGET = 0.8
 
 ENDPOINTS = {
     "lessons": (
-        "GET /api/v1/content?limit=20 (JWT, 4 queries, 5 lessons)",
+        "GET /api/v1/content?limit=20 (JWT, 3 queries, 5 lessons)",
         "/api/v1/content?limit=20",
     ),
     "status": ("GET /sentry/status (no database)", "/sentry/status"),
