@@ -273,22 +273,31 @@ def generate(request: HttpRequest, kind: str) -> HttpResponse:
         raise Http404("Nothing to generate here")
     form_class, schema, scope, job_kind = GENERATION[kind]
     form = form_class(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        request_in = _validated(form, schema) if form.is_valid() else None
-        if request_in is not None:
-            try:
-                rate_limit_consume(user=teacher, scope=scope)
-            except RateLimited as exc:
-                form.add_error(None, f"{exc.message}.")
-                status = 429
-            else:
-                job = job_services.job_enqueue(
-                    owner_id=teacher.pk, kind=job_kind, params=request_in.model_dump(mode="json")
-                )
-                return redirect("classroom:job", job_id=job.pk)
+    request_in, status = _generation_request(request, form, schema, teacher=teacher, scope=scope)
+    if request_in is not None:
+        job = job_services.job_enqueue(
+            owner_id=teacher.pk, kind=job_kind, params=request_in.model_dump(mode="json")
+        )
+        return redirect("classroom:job", job_id=job.pk)
     return _page(request, "generate.html", {"form": form, "kind": kind}, status)
+
+
+def _generation_request(
+    request: HttpRequest, form: Any, schema: Any, *, teacher: Any, scope: str
+) -> tuple[Any, int]:
+    """A generate form's POST checked as the API checks it, within the teacher's limit: the
+    request to run, or None and the page's status (200 to show, 400 invalid, 429 limited)."""
+    if request.method != "POST":
+        return None, 200
+    request_in = _validated(form, schema) if form.is_valid() else None
+    if request_in is None:
+        return None, 400
+    try:
+        rate_limit_consume(user=teacher, scope=scope)
+    except RateLimited as exc:
+        form.add_error(None, f"{exc.message}.")
+        return None, 429
+    return request_in, 200
 
 
 @login_required
@@ -296,26 +305,19 @@ def generate_terrain(request: HttpRequest) -> HttpResponse:
     """Terrains take about a second: generated in the request, like the API does."""
     teacher = _require_teacher(request)
     form = forms.TerrainGenerateForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        request_in = _validated(form, TerrainGenerateIn) if form.is_valid() else None
-        if request_in is not None:
-            try:
-                rate_limit_consume(user=teacher, scope=TERRAIN_GENERATE)
-            except RateLimited as exc:
-                form.add_error(None, f"{exc.message}.")
-                status = 429
-            else:
-                seed = request_in.seed
-                params = TerrainParams(
-                    **request_in.model_dump(exclude={"name", "seed"}),
-                    seed=seed if seed is not None else terrain_services.terrain_random_seed(),
-                )
-                terrain = terrain_services.terrain_generate(
-                    owner_id=teacher.pk, params=params, name=request_in.name
-                )
-                return redirect("classroom:terrain", terrain_id=terrain.pk)
+    request_in, status = _generation_request(
+        request, form, TerrainGenerateIn, teacher=teacher, scope=TERRAIN_GENERATE
+    )
+    if request_in is not None:
+        seed = request_in.seed
+        params = TerrainParams(
+            **request_in.model_dump(exclude={"name", "seed"}),
+            seed=seed if seed is not None else terrain_services.terrain_random_seed(),
+        )
+        terrain = terrain_services.terrain_generate(
+            owner_id=teacher.pk, params=params, name=request_in.name
+        )
+        return redirect("classroom:terrain", terrain_id=terrain.pk)
     return _page(request, "generate.html", {"form": form, "kind": "terrain"}, status)
 
 

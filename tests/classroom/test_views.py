@@ -332,3 +332,14 @@ def test_pages__our_own_js_and_css_stay_under_100_kb(world):
     assert assets
     total = sum(len(open(finders.find(asset), "rb").read()) for asset in assets)
     assert total < 100 * 1024
+
+
+def test_generate__over_the_teachers_limit_the_form_says_so_and_nothing_runs(teacher, rate_limit):
+    rate_limit("terrain_generate", 1)
+    client = signed_in(teacher)
+    form = {"biome": "desert", "size": "32", "seed": "9", "name": ""}
+    assert client.post("/classroom/generate/terrain/", form).status_code == 302
+    refused = client.post("/classroom/generate/terrain/", form)
+    assert refused.status_code == 429
+    assert "Too many terrain generations" in refused.content.decode()
+    assert teacher.terrains.count() == 1
