@@ -25,7 +25,7 @@ from ninja.errors import HttpError, Throttled
 
 from accounts.models import Role, User
 from accounts.throttling import FailureCounts
-from monitoring.conf import RateLimit
+from monitoring.env import RateLimit
 from monitoring.metrics import record_rate_limited
 
 LESSON_GENERATE = "lesson_generate"

@@ -1,25 +1,28 @@
 """Typed configuration parsed from the environment.
 
-Every environment variable the project reads is parsed here, strictly: an invalid value raises
-:class:`ConfigError`, which names the variable and the value expected. ``toolbox.settings`` turns
-that into one line on stderr and a non-zero exit, so a bad deployment stops at startup instead of
-running with a silent fallback.
+Sentry's settings (:class:`SentryConfig`), the environments' defaults and the operator commands'
+API settings, read with the strict readers of :mod:`monitoring.env`.
 """
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import re
 import socket
-import subprocess
-import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from urllib.parse import urlsplit
 
-from django.core.exceptions import ImproperlyConfigured
+from monitoring.env import (
+    FALSE_WORDS,
+    TRUE_WORDS,
+    ConfigError,
+    env_bool,
+    env_choice,
+    env_http_url,
+    env_rate,
+    env_slug,
+    env_str,
+)
+from monitoring.release import release_from_env
 
 PRODUCTION = "production"
 DEVELOPMENT = "development"
@@ -42,115 +45,6 @@ NON_DEVELOPMENT_DEFAULT_RATE = 0.1
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 DEVELOPMENT_LOGS_LEVEL = "INFO"
 NON_DEVELOPMENT_LOGS_LEVEL = "WARNING"
-
-_TRUE_WORDS = frozenset({"1", "true", "yes", "on", "y", "t"})
-_FALSE_WORDS = frozenset({"0", "false", "no", "off", "n", "f"})
-
-
-class ConfigError(ImproperlyConfigured):
-    """An environment variable holds a value the application cannot run with."""
-
-    def __init__(self, variable: str, value: str | None, expected: str) -> None:
-        self.variable = variable
-        self.value = value
-        self.expected = expected
-        shown = "unset" if value is None else f"{value!r}"
-        super().__init__(f"{variable}={shown} is invalid: expected {expected}")
-
-
-@contextlib.contextmanager
-def exit_on_config_error() -> Iterator[None]:
-    """Turn a :class:`ConfigError` into one line on stderr and exit status 2, no traceback."""
-    try:
-        yield
-    except ConfigError as exc:
-        sys.stderr.write(f"toolbox: configuration error: {exc}\n")
-        sys.stderr.flush()
-        raise SystemExit(2) from None
-
-
-def env_str(environ: Mapping[str, str], name: str, default: str = "") -> str:
-    return environ.get(name, default).strip()
-
-
-def env_bool(environ: Mapping[str, str], name: str, default: bool) -> bool:
-    raw = environ.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    word = raw.strip().lower()
-    if word in _TRUE_WORDS:
-        return True
-    if word in _FALSE_WORDS:
-        return False
-    raise ConfigError(name, raw, "a boolean (true/false, 1/0, yes/no, on/off)")
-
-
-def env_rate(environ: Mapping[str, str], name: str) -> float | None:
-    """A sample rate in 0..1, or None when the variable is unset or empty."""
-    raw = environ.get(name)
-    if raw is None or raw.strip() == "":
-        return None
-    try:
-        rate = float(raw)
-    except ValueError:
-        raise ConfigError(name, raw, "a number between 0 and 1") from None
-    if not 0.0 <= rate <= 1.0:  # also rejects nan
-        raise ConfigError(name, raw, "a number between 0 and 1")
-    return rate
-
-
-def env_int(environ: Mapping[str, str], name: str, default: int, *, minimum: int = 0) -> int:
-    raw = environ.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ConfigError(name, raw, f"a whole number >= {minimum}") from None
-    if value < minimum:
-        raise ConfigError(name, raw, f"a whole number >= {minimum}")
-    return value
-
-
-def env_choice(
-    environ: Mapping[str, str], name: str, default: str, choices: tuple[str, ...]
-) -> str:
-    value = env_str(environ, name, default).upper()
-    if value not in choices:
-        raise ConfigError(name, environ.get(name), f"one of {', '.join(choices)}")
-    return value
-
-
-def env_list(environ: Mapping[str, str], name: str, default: list[str]) -> list[str]:
-    raw = environ.get(name)
-    if raw is None or raw.strip() == "":
-        return list(default)
-    return [item.strip() for item in raw.split(",") if item.strip()]
-
-
-_RATE_PERIODS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
-
-
-@dataclass(frozen=True)
-class RateLimit:
-    """At most ``count`` requests per ``seconds`` (a fixed window)."""
-
-    count: int
-    seconds: int
-
-    def __str__(self) -> str:
-        period = next(name for name, seconds in _RATE_PERIODS.items() if seconds == self.seconds)
-        return f"{self.count}/{period}"
-
-
-def env_rate_limit(environ: Mapping[str, str], name: str, default: str) -> RateLimit:
-    """A rate like ``30/hour``: a whole number >= 1, a slash, and second, minute, hour or day."""
-    raw = environ.get(name)
-    text = default if raw is None or raw.strip() == "" else raw.strip()
-    match = re.fullmatch(r"([0-9]{1,9})\s*/\s*(second|minute|hour|day)", text, re.IGNORECASE)
-    if match is None or int(match[1]) < 1:
-        raise ConfigError(name, raw, "a rate like 30/hour (count >= 1 per second|minute|hour|day)")
-    return RateLimit(int(match[1]), _RATE_PERIODS[match[2].lower()])
 
 
 def parse_dsn(name: str, raw: str) -> str:
@@ -277,9 +171,9 @@ def parse_spotlight(name: str, raw: str | None) -> bool | str:
     if raw is None or raw.strip() == "":
         return False
     word = raw.strip()
-    if word.lower() in _TRUE_WORDS:
+    if word.lower() in TRUE_WORDS:
         return True
-    if word.lower() in _FALSE_WORDS:
+    if word.lower() in FALSE_WORDS:
         return False
     try:
         parts = urlsplit(word)
@@ -291,56 +185,6 @@ def parse_spotlight(name: str, raw: str | None) -> bool | str:
             name, raw, "a boolean or the sidecar URL, e.g. http://localhost:8969/stream"
         )
     return word
-
-
-# ---- release ----
-
-RELEASE_PACKAGE = "toolbox"
-_SHA = re.compile(r"[0-9a-f]{7,40}")
-GIT_SHA_VARIABLES = ("GIT_SHA", "SOURCE_VERSION")
-REPOSITORY_ROOT = Path(__file__).resolve().parent.parent
-
-
-@functools.cache
-def git_head_sha(root: Path = REPOSITORY_ROOT) -> str:
-    """The checkout's short commit id, or "" outside git (an image built without ``.git``).
-
-    Read once per process: one ``git rev-parse`` (a few milliseconds) at startup.
-    """
-    try:
-        result = subprocess.run(
-            ["git", "rev-parse", "--short=12", "HEAD"],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            timeout=5,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return ""
-    sha = result.stdout.strip()
-    return sha if result.returncode == 0 and _SHA.fullmatch(sha) else ""
-
-
-def build_sha(environ: Mapping[str, str]) -> str:
-    """The commit being run: ``GIT_SHA`` or ``SOURCE_VERSION`` (set by a build that ships no
-    ``.git``; checked strictly, shortened to 12), else ``git rev-parse``, else ""."""
-    for name in GIT_SHA_VARIABLES:
-        raw = env_str(environ, name)
-        if raw:
-            if not _SHA.fullmatch(raw.lower()):
-                raise ConfigError(name, environ.get(name), "a git commit id (7-40 hex digits)")
-            return raw.lower()[:12]
-    return git_head_sha()
-
-
-def release_from_env(environ: Mapping[str, str], app_version: str) -> str:
-    """``toolbox@<version>+<sha>`` from git, ``toolbox@<version>`` without it.
-
-    Web hosts and Celery workers load the same settings, so both report the same release.
-    """
-    sha = build_sha(environ)
-    return f"{RELEASE_PACKAGE}@{app_version}+{sha}" if sha else f"{RELEASE_PACKAGE}@{app_version}"
 
 
 def is_hardened_environment(environment: str) -> bool:
@@ -377,7 +221,6 @@ def default_rate(environment: str) -> float:
 
 # ---- Sentry's REST API (manage.py sentry_provision / sentry_release) ----
 
-_SLUG = re.compile(r"[a-z0-9][a-z0-9_-]{0,99}")
 DEFAULT_SENTRY_URL = "https://sentry.io/"
 
 
@@ -404,31 +247,3 @@ class SentryApiConfig:
             project=env_slug(environ, "SENTRY_PROJECT"),
             url=env_http_url(environ, "SENTRY_URL", DEFAULT_SENTRY_URL),
         )
-
-
-def env_slug(environ: Mapping[str, str], name: str) -> str:
-    value = env_str(environ, name)
-    if not _SLUG.fullmatch(value):
-        raise ConfigError(name, environ.get(name), "a Sentry slug (lowercase letters, digits, - _)")
-    return value
-
-
-def env_http_url(environ: Mapping[str, str], name: str, default: str) -> str:
-    """An http(s) base URL with a host, returned with one trailing slash."""
-    raw = environ.get(name)
-    value = default if raw is None or raw.strip() == "" else raw.strip()
-    try:
-        parts = urlsplit(value)
-        parts.port  # noqa: B018 -- raises ValueError on a bad port
-    except ValueError:
-        parts = None
-    if (
-        parts is None
-        or parts.scheme not in ("http", "https")
-        or not parts.hostname
-        or parts.query
-        or parts.fragment
-        or parts.username
-    ):
-        raise ConfigError(name, raw, "an http(s) URL like https://sentry.io/")
-    return value.rstrip("/") + "/"

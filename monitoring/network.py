@@ -21,7 +21,7 @@ from functools import lru_cache
 
 from django.conf import settings
 
-from monitoring.conf import ConfigError
+from monitoring.env import ConfigError
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 

@@ -6,7 +6,7 @@ import base64
 import binascii
 from collections.abc import Mapping
 
-from monitoring.conf import ConfigError, env_list
+from monitoring.env import ConfigError, env_list
 
 
 def env_fernet_keys(environ: Mapping[str, str], name: str) -> list[str]:

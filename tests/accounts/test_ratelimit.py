@@ -9,7 +9,7 @@ import pytest
 
 from accounts.models import Role
 from jobs.models import GenerationJob
-from monitoring.conf import ConfigError, RateLimit, env_rate_limit
+from monitoring.env import ConfigError, RateLimit, env_rate_limit
 from terrain.models import Terrain
 from tests.accounts.factories import make_user
 from tests.support.api import post_json

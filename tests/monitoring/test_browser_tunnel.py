@@ -11,7 +11,7 @@ import httpx
 import pytest
 import sentry_sdk
 
-from monitoring.conf import RateLimit
+from monitoring.env import RateLimit
 from tests.accounts.factories import make_user
 from tests.monitoring.browser_support import (
     PLANTED_JWT,

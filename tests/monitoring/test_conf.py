@@ -3,7 +3,8 @@ import sys
 
 import pytest
 
-from monitoring.conf import ConfigError, SentryConfig
+from monitoring.conf import SentryConfig
+from monitoring.env import ConfigError
 from tests.support.servers import ROOT, app_environment
 
 # Django's criteria for a production key: 50+ characters, 5+ distinct ("x" * 50 is refused).

@@ -2,7 +2,7 @@
 
 import pytest
 
-from monitoring.conf import ConfigError
+from monitoring.env import ConfigError
 from monitoring.network import client_address, parse_networks, resolve_client_address
 
 PROXIES = parse_networks("TRUSTED_PROXY_NETWORKS", ["10.0.0.0/8", "fd00::/8"])

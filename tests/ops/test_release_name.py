@@ -7,7 +7,9 @@ import sys
 
 import pytest
 
-from monitoring.conf import ConfigError, SentryConfig, git_head_sha, release_from_env
+from monitoring.conf import SentryConfig
+from monitoring.env import ConfigError
+from monitoring.release import git_head_sha, release_from_env
 from tests.support.servers import ROOT, app_environment
 
 
@@ -47,7 +49,7 @@ def test_release__without_git_the_version_alone(tmp_path):
 
 
 def test_release__without_a_commit_falls_back_to_app_version(monkeypatch):
-    monkeypatch.setattr("monitoring.conf.build_sha", lambda environ: "")
+    monkeypatch.setattr("monitoring.release.build_sha", lambda environ: "")
     assert release_from_env({}, "2.3.4") == "toolbox@2.3.4"
 
 

@@ -8,7 +8,8 @@ import sys
 import pytest
 import sentry_sdk
 
-from monitoring.conf import ConfigError, SentryConfig
+from monitoring.conf import SentryConfig
+from monitoring.env import ConfigError
 from tests.ops.spotlight_sidecar import SpotlightSidecar
 from tests.support.servers import ROOT, app_environment
 

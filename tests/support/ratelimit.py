@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import pytest
 
-from monitoring.conf import RateLimit
+from monitoring.env import RateLimit
 
 SetRateLimit = Callable[..., None]
 

@@ -3,7 +3,8 @@ import os
 
 from django.core.management.base import BaseCommand, CommandError
 
-from monitoring.conf import SentryApiConfig, exit_on_config_error
+from monitoring.conf import SentryApiConfig
+from monitoring.env import exit_on_config_error
 from monitoring.provisioning import sentry_provision
 from monitoring.sentry_api import SentryApi, SentryApiError
 

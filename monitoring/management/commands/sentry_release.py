@@ -8,7 +8,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from monitoring.conf import SentryApiConfig, exit_on_config_error
+from monitoring.conf import SentryApiConfig
+from monitoring.env import exit_on_config_error
 
 SENTRY_CLI_TIMEOUT_SECONDS = 120
 
