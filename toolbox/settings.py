@@ -14,8 +14,12 @@ from live.layers import channel_layers
 from monitoring.conf import (
     DEVELOPMENT,
     DEVELOPMENT_ENVIRONMENTS,
-    ConfigError,
     SentryConfig,
+    is_hardened_environment,
+    secret_key_is_strong,
+)
+from monitoring.env import (
+    ConfigError,
     env_bool,
     env_choice,
     env_http_url,
@@ -24,8 +28,6 @@ from monitoring.conf import (
     env_rate_limit,
     env_str,
     exit_on_config_error,
-    is_hardened_environment,
-    secret_key_is_strong,
 )
 from monitoring.logs import console_is_readable, logging_config
 from monitoring.network import parse_networks
@@ -92,7 +94,11 @@ with exit_on_config_error():
     if _database["ENGINE"] == "django.db.backends.postgresql":
         # Fail fast when the database is down instead of hanging a worker.
         _database.setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
-        _database["CONN_HEALTH_CHECKS"] = True
+    # Persistent connections: a new connection per request cost more than the lessons list's
+    # own queries (bench/README.md). Each request checks its connection before first use and
+    # replaces one that broke (CONN_HEALTH_CHECKS), so a database restart fails no request.
+    _database["CONN_MAX_AGE"] = env_int(os.environ, "DATABASE_CONN_MAX_AGE", 60)
+    _database["CONN_HEALTH_CHECKS"] = True
     DATABASES = {"default": _database}
 
     LOG_LEVEL = env_choice(
