@@ -7,6 +7,7 @@ are scrubbed; if anything was found, its occurrences are redacted before and aft
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from functools import lru_cache
 from typing import Any
 
 from monitoring.scrubbing.events import STRUCTURAL, scrub_event
@@ -40,8 +41,10 @@ def before_send_transaction(event: Any, hint: Any, *, pii: bool) -> Any:
 
 
 def _scrub_with_known(event: Any, hint: Any, pii: bool) -> Any:
-    known = KnownSecrets(harvest_event(event, hint, pii=pii) | registered_secrets())
-    if not known or not isinstance(event, dict):
+    harvested = harvest_event(event, hint, pii=pii)
+    registered = registered_secrets()
+    known = KnownSecrets(harvested | registered) if harvested else _known_registered(registered)
+    if not known or not isinstance(event, dict) or not known.may_occur_in(event):
         return scrub_event(event, pii)
     # Before scrubbing, while known values are whole: a pattern that filters only the start of
     # one ("password=p@ss,word" -> "password=[Filtered],word") would leave a fragment behind.
@@ -49,6 +52,12 @@ def _scrub_with_known(event: Any, hint: Any, pii: bool) -> Any:
     event = scrub_event(event, pii)
     # After: the forms scrubbing itself produced (percent-decoded text, re-rendered messages).
     return None if event is None else redact_event(event, known, STRUCTURAL)
+
+
+@lru_cache(maxsize=4)
+def _known_registered(registered: frozenset[str]) -> KnownSecrets:
+    """The registered secrets alone (most events harvest nothing): built once per registry."""
+    return KnownSecrets(registered)
 
 
 def before_breadcrumb(crumb: Any, hint: Any, *, pii: bool) -> Any:

@@ -7,7 +7,9 @@ and replace every occurrence of them with ``"[Filtered]"``: before scrubbing, wh
 whole (a pattern that filters only the start of one, ``password=p@ss,word`` ->
 ``password=[Filtered],word``, would leave a fragment behind), and again after, for the forms
 scrubbing itself produced (percent-decoded text, re-rendered log messages). Both passes only run
-when something was harvested.
+when something was harvested and some form of it occurs in the event: scrubbing only removes
+text or decodes forms that are themselves searched for, so an event with none before scrubbing
+has none after.
 
 Harvesting: see :mod:`monitoring.scrubbing.harvest` (values of at least
 :data:`MIN_KNOWN_LENGTH`, 6, characters; with PII off, account names under ``username``,
@@ -67,9 +69,22 @@ class KnownSecrets:
             for form in sorted(forms, key=len, reverse=True)
         ]
         self._shortest = min((len(form) for form in forms), default=0)
+        # Each form as it reads inside JSON text (escaping is per character, so a form inside a
+        # string is, escaped, inside that string's JSON).
+        self._in_json = [json.dumps(form, ensure_ascii=False)[1:-1] for form in forms]
 
     def __bool__(self) -> bool:
         return bool(self._forms)
+
+    def may_occur_in(self, value: Any) -> bool:
+        """Whether a form may occur in ``value`` (an event as the SDK hands it to ``before_send``:
+        plain JSON data): one C-speed scan of its JSON text instead of a walk. True when the
+        value is not JSON data (then only a walk can tell)."""
+        try:
+            text = json.dumps(value, ensure_ascii=False, check_circular=False)
+        except (TypeError, ValueError, RecursionError):
+            return True
+        return any(form in text for form in self._in_json)
 
     def text(self, text: str) -> str:
         if len(text) < self._shortest:
