@@ -440,7 +440,12 @@ def main(argv: list[str] | None = None) -> int:
         f"gunicorn, 2 workers ({' and '.join(servers_run)}: sync workers for WSGI, "
         "uvicorn_worker.UvicornWorker for ASGI), production settings (DEBUG off), "
         "profiling off, logs on, "
-        f"SQLite; wrk -t1 -c{args.connections}"
+        + (
+            "the DSN without a port (receiver on port 80, as sentry.io's DSNs), "
+            if receiver.port == 80
+            else f"the DSN with a port ({receiver.port}: +~100 µs per envelope, bench/README.md), "
+        )
+        + f"SQLite; wrk -t1 -c{args.connections}"
         + (f" pausing {args.pause_ms:g} ms between requests" if args.pause_ms else "")
         + f"; {args.rounds} interleaved rounds x {args.seconds:g} s per config and endpoint. "
         "req/s, p50, p99 and worker CPU per request (utime + stime of the 2 workers, all "

@@ -3,6 +3,7 @@
     .venv/bin/python bench/profile_request.py                 # A/B table: Sentry off, 0.1, 1.0
     .venv/bin/python bench/profile_request.py --profile status --rate 0.1   # cProfile top
     .venv/bin/python bench/profile_request.py --logs-level INFO  # Sentry Logs of INFO records too
+    .venv/bin/python bench/profile_request.py --stages   # a sampled transaction, stage by stage
 
 Production settings (DEBUG off, SQLite in a temporary folder, our JSON logs on) with the DSN of a
 loopback receiver that only counts. Sentry is re-initialised between configurations with
@@ -146,6 +147,86 @@ def loop(handler, path: str, token: str, n: int) -> float:
     return (time.process_time() - start) * 1e6 / n
 
 
+def thread_cpu(fn, n: int) -> float:
+    """This thread's CPU µs per call of ``fn``."""
+    start = time.thread_time()
+    for _ in range(n):
+        fn()
+    return (time.thread_time() - start) * 1e6 / n
+
+
+def stages(handler, endpoint: str, path: str, token: str, n: int = 300) -> None:
+    """One sampled transaction, stage by stage (µs of CPU): the request's thread at traces 1.0
+    minus 0.0, the sender thread, and each stage alone on a captured transaction."""
+    import copy
+
+    import sentry_sdk
+    from sentry_sdk.serializer import serialize
+    from sentry_sdk.transport import EndpointType
+
+    split = {}
+    for rate in (0.0, 1.0):
+        use("ours", rate)
+        loop(handler, path, token, 50)
+        process, thread = time.process_time(), time.thread_time()
+        for _ in range(n):
+            wsgi_call(handler, path, token)
+        thread = time.thread_time() - thread
+        sentry_sdk.get_client().flush(timeout=5)
+        process = time.process_time() - process
+        split[rate] = (thread * 1e6 / n, (process - thread) * 1e6 / n)
+    client = sentry_sdk.get_client()
+    hook = client.options["before_send_transaction"]
+    events, envelopes = [], []
+    client.options["before_send_transaction"] = lambda e, h: (
+        events.append(copy.deepcopy(e)) or hook(e, h)
+    )
+    capture = client.transport.capture_envelope
+    client.transport.capture_envelope = lambda env: envelopes.append(env) or capture(env)
+    wsgi_call(handler, path, token)
+    client.flush(timeout=5)
+    client.options["before_send_transaction"], client.transport.capture_envelope = hook, capture
+    event = events[-1]
+    envelope = next(e for e in envelopes if e.get_transaction_event() is not None)
+    body = envelope.serialize()
+    copying = thread_cpu(lambda: copy.deepcopy(event), n)
+    transport = client.transport
+    rows = [
+        ("request thread, sampled minus unsampled", split[1.0][0] - split[0.0][0]),
+        (
+            "  of it: SDK serializer",
+            thread_cpu(lambda: serialize(copy.deepcopy(event)), n) - copying,
+        ),
+        (
+            "  of it: our before_send_transaction",
+            thread_cpu(lambda: hook(copy.deepcopy(event), {}), n) - copying,
+        ),
+        ("sender thread, per transaction", split[1.0][1] - split[0.0][1]),
+        ("  of it: envelope to bytes", thread_cpu(envelope.serialize, n)),
+        (
+            "  of it: compression (the SDK's)",
+            thread_cpu(lambda: transport._serialize_envelope(envelope), n)
+            - thread_cpu(envelope.serialize, n),
+        ),
+        (
+            "  of it: HTTP POST (urllib3, SDK bookkeeping)",
+            thread_cpu(
+                lambda: transport._send_request(
+                    body,
+                    headers={"Content-Type": "application/x-sentry-envelope"},
+                    endpoint_type=EndpointType.ENVELOPE,
+                    envelope=envelope,
+                ),
+                n,
+            ),
+        ),
+    ]
+    print(f"\n{endpoint}: {len(body)} byte transaction, {len(event.get('spans', []))} spans")
+    print("| stage | CPU µs |\n|---|---:|")
+    for name, value in rows:
+        print(f"| {name} | {value:.0f} |")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=400)
@@ -156,6 +237,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rate", type=float, default=0.1, help="traces rate for --profile")
     parser.add_argument("--logs-level", help="SENTRY_LOGS_LEVEL for this run")
     parser.add_argument("--top", type=int, default=35)
+    parser.add_argument(
+        "--stages", action="store_true", help="split a sampled transaction's CPU into its stages"
+    )
     args = parser.parse_args(argv)
     if args.logs_level:
         os.environ["SENTRY_LOGS_LEVEL"] = args.logs_level
@@ -184,6 +268,10 @@ def run(args: argparse.Namespace, tmp: Path, dsn: str) -> int:
         with sentry_sdk.isolation_scope():
             token = seed(handler)
         tokens = {"status": MONITORING_TOKEN}
+        if args.stages:
+            for endpoint in args.endpoints.split(","):
+                stages(handler, endpoint, PATHS[endpoint], tokens.get(endpoint, token))
+            return 0
         if args.profile:
             use("ours", args.rate)
             path, tok = PATHS[args.profile], tokens.get(args.profile, token)

@@ -73,7 +73,9 @@ class SentryReceiver:
     With ``keep_payloads=False`` nothing is kept: items are counted by type (``take``).
     """
 
-    def __init__(self, mode: str = "ok", retry_after: int = 60, keep_payloads: bool = True) -> None:
+    def __init__(
+        self, mode: str = "ok", retry_after: int = 60, keep_payloads: bool = True, port: int = 0
+    ) -> None:
         self.mode = mode
         self.retry_after = retry_after
         self.keep_payloads = keep_payloads
@@ -124,14 +126,15 @@ class SentryReceiver:
                 self.end_headers()
                 self.wfile.write(body)
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.server.daemon_threads = True
         self.port = self.server.server_address[1]
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property
     def dsn(self) -> str:
-        return f"http://{PUBLIC_KEY}@127.0.0.1:{self.port}/{PROJECT_ID}"
+        host = "127.0.0.1" if self.port == 80 else f"127.0.0.1:{self.port}"
+        return f"http://{PUBLIC_KEY}@{host}/{PROJECT_ID}"
 
     def start(self) -> SentryReceiver:
         self._thread.start()
