@@ -27,6 +27,7 @@ def test_release__from_git_carries_the_commit():
     sha = head_sha()
     if not sha:
         pytest.skip("not a git checkout")
+    git_head_sha.cache_clear()  # read once per process: HEAD may have moved since
     assert release() == f"toolbox@2.3.4+{sha}"
 
 
