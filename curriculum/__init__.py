@@ -8,7 +8,8 @@ the import layers and any of it can be run and tested without a database:
   content kinds each can be generated in), the grade levels with their bands, lesson content
   types and complexities, quiz difficulties, ``MAX_SEED``. This package re-exports it.
 * :mod:`curriculum.shapes`: one pydantic model per content kind, used by the offline
-  generators and to validate the LLM's answers.
+  generators and to validate the LLM's answers; the API, socket and stored-content schemas are
+  built from them (:func:`~curriculum.shapes.reader_fields`, without the writers' limits).
 * :mod:`curriculum.lessons`, :mod:`curriculum.quizzes`, :mod:`curriculum.terrain`: the offline,
   deterministic generators; their prose and banks are data files in ``curriculum/data/``.
 """

@@ -6,12 +6,28 @@ so the two producers cannot drift apart: whatever either returns, a reader gets 
 Limits are generous for a real lesson and tight enough that a runaway LLM answer is rejected;
 the offline generators stay within them for every input they accept
 (``tests/lessons/test_generation.py`` checks the largest).
+
+**Writers and readers.** The limits (lengths, ranges, whitespace stripping, "options differ",
+no extra keys) hold for what is *written*: the offline generators and the LLM's answer. The API,
+socket and page schemas that *read* stored content are built from the same shapes by
+:func:`reader_fields` (same field names, order, types and defaults, nested shapes replaced by
+their readers) but without the limits. What is stored was written by those two producers only
+(the admin shows content read-only; no migration, fixture or seed writes it), yet rows from
+before these shapes existed (the offline generators were not built through them until
+2026-12-05), a hand edit, or a limit tightened later could exceed them: read with the limits,
+such a row would turn every read into an error. A row of the wrong *shape* (a missing field, a
+wrong type) still fails to read (``toolbox.stored``: a 500 reported with its id). So a field
+added to a shape appears in every reader without being declared again; give it a default if
+rows stored before it must stay readable.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
-from typing import Annotated, Any
+import operator
+from collections.abc import Iterable, Mapping
+from functools import cache, lru_cache, reduce
+from types import UnionType
+from typing import Annotated, Any, ClassVar, Literal, Union, get_args, get_origin
 
 from pydantic import (
     BaseModel,
@@ -19,8 +35,10 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationInfo,
+    create_model,
     field_validator,
 )
+from pydantic.fields import FieldInfo
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
 Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
@@ -31,6 +49,9 @@ OPTIONS_PER_QUESTION = 4
 class _Shape(BaseModel):
     # additionalProperties: false, as structured outputs require; content never changes once made.
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    #: The fields a student must not see (the answers): their readers leave them out.
+    teacher_only: ClassVar[tuple[str, ...]] = ()
 
 
 # ---- lessons -------------------------------------------------------------------------------
@@ -53,6 +74,8 @@ class Activity(_Shape):
 
 
 class AssessmentItem(_Shape):
+    teacher_only = ("answer",)
+
     question: Text
     answer: Text
 
@@ -85,6 +108,8 @@ def option_normalize(text: str) -> str:
 
 class QuizQuestion(_Shape):
     """A multiple-choice question. ``options[correct_index]`` is the right answer."""
+
+    teacher_only = ("correct_index", "explanation")
 
     prompt: Text
     options: list[Short] = Field(min_length=OPTIONS_PER_QUESTION, max_length=OPTIONS_PER_QUESTION)
@@ -145,3 +170,60 @@ class TerrainStatistics(_Shape):
     land_coverage: float
     peak: TerrainPeak
     histogram: TerrainHistogram
+
+
+# ---- readers -------------------------------------------------------------------------------
+
+
+def reader_fields(
+    shape: type[BaseModel],
+    *,
+    nested: Mapping[type[BaseModel], type[BaseModel]] | None = None,
+    exclude: Iterable[str] = (),
+) -> dict[str, tuple[Any, FieldInfo]]:
+    """``shape``'s fields as :func:`pydantic.create_model` definitions for a reader of stored
+    content (see the module's docstring): the same names in the same order, the same types,
+    defaults and descriptions, none of the limits, and each nested shape replaced by its reader
+    in ``nested`` (or by a plain reader named after it). ``exclude`` names fields to leave out."""
+    excluded = set(exclude)
+    if unknown := excluded - set(shape.model_fields):
+        raise ValueError(f"{shape.__name__} has no field {sorted(unknown)}")
+    readers = dict(nested or {})
+    return {
+        name: (_unlimited(field.annotation, readers), _reader_field(field))
+        for name, field in shape.model_fields.items()
+        if name not in excluded
+    }
+
+
+def reader(shape: type[BaseModel], *, name: str | None = None) -> type[BaseModel]:
+    """A plain reader of ``shape`` (:func:`reader_fields` as a model), one per shape."""
+    return _reader(shape, name or shape.__name__)
+
+
+@cache
+def _reader(shape: type[BaseModel], name: str) -> type[BaseModel]:
+    return create_model(name, __module__=shape.__module__, **reader_fields(shape))
+
+
+def _reader_field(field: FieldInfo) -> FieldInfo:
+    if field.default_factory is not None:
+        return Field(default_factory=field.default_factory, description=field.description)
+    return Field(default=field.default, description=field.description)  # Undefined: required
+
+
+def _unlimited(annotation: Any, readers: Mapping[type[BaseModel], type[BaseModel]]) -> Any:
+    """``annotation`` without its ``Annotated`` constraints, at any depth (``list[Short]`` ->
+    ``list[str]``), nested shapes replaced by their readers."""
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _unlimited(get_args(annotation)[0], readers)
+    if isinstance(annotation, type) and issubclass(annotation, _Shape):
+        return readers.get(annotation) or reader(annotation)
+    args = get_args(annotation)
+    if origin is None or origin is Literal or not args:
+        return annotation
+    loose = tuple(_unlimited(arg, readers) for arg in args)
+    if origin in (Union, UnionType):
+        return reduce(operator.or_, loose)
+    return origin[loose]

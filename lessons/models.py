@@ -4,20 +4,18 @@ from django.conf import settings
 from django.db import models
 
 from accounts.models import Classroom
+from curriculum import COMPLEXITIES, LESSON_CONTENT_TYPES
 from publishing.models import PublishedContent
 
-
-class ContentType(models.TextChoices):
-    LESSON = "lesson", "Lesson"
-    STUDY_GUIDE = "study_guide", "Study guide"
-    ACTIVITY = "activity", "Activity plan"
-    REVIEW = "review", "Review"
-
-
-class Complexity(models.TextChoices):
-    BASIC = "basic", "Basic"
-    INTERMEDIATE = "intermediate", "Intermediate"
-    ADVANCED = "advanced", "Advanced"
+#: ``curriculum``'s lesson content types and complexities as model choices: members named by
+#: their value (``ContentType.STUDY_GUIDE``), labels in sentence case ("Study guide", "Basic").
+ContentType = models.TextChoices(
+    "ContentType",
+    [(value.upper(), (value, label.capitalize())) for value, label in LESSON_CONTENT_TYPES.items()],
+)
+Complexity = models.TextChoices(
+    "Complexity", [(value.upper(), (value, value.capitalize())) for value in COMPLEXITIES]
+)
 
 
 class Lesson(PublishedContent):

@@ -7,7 +7,12 @@ from django.db.models import QuerySet
 from accounts.models import Role, User
 from accounts.selectors import published_visible
 from lessons.models import Lesson
-from lessons.schemas import STORED_LESSON_CONTENT, STORED_OBJECTIVES
+from lessons.schemas import (
+    STORED_LESSON_CONTENT,
+    STORED_OBJECTIVES,
+    STUDENT_ITEM_FIELDS,
+    StoredLessonContent,
+)
 from toolbox.stored import stored_validate
 
 
@@ -59,8 +64,16 @@ def lesson_get(*, user: User, lesson_id: int) -> Lesson | None:
 def lesson_reading(*, lesson: Lesson, answers: bool) -> dict[str, object]:
     """The lesson as its reader sees it (the API and the classroom pages alike). Built field by
     field: without ``answers`` (a student) the assessment's model answers are never copied in."""
-    content = lesson.content or {}
-    assessment = content.get("assessment", [])
+    stored = lesson.content or {}
+    content = {
+        name: stored.get(name, field.get_default(call_default_factory=True))
+        for name, field in StoredLessonContent.model_fields.items()
+    }
+    if not answers:
+        for name, keys in STUDENT_ITEM_FIELDS.items():
+            content[name] = [
+                {key: item[key] for key in keys if key in item} for item in content[name]
+            ]
     return {
         "id": lesson.pk,
         "title": lesson.title,
@@ -69,11 +82,6 @@ def lesson_reading(*, lesson: Lesson, answers: bool) -> dict[str, object]:
         "content_type": lesson.content_type,
         "complexity": lesson.complexity,
         "learning_objectives": lesson.learning_objectives,
-        "summary": content.get("summary", ""),
-        "sections": content.get("sections", []),
-        "vocabulary": content.get("vocabulary", []),
-        "activities": content.get("activities", []),
-        "assessment": assessment if answers else [{"question": i["question"]} for i in assessment],
-        "estimated_duration_minutes": content.get("estimated_duration_minutes", 0),
+        **content,
         "created_at": lesson.created_at,
     }

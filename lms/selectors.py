@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 from accounts.models import Role, User
 from lessons import selectors as lesson_selectors
 from lessons.models import Lesson
-from lessons.schemas import STORED_LESSON_CONTENT
+from lessons.schemas import STORED_LESSON_CONTENT, STUDENT_ITEM_FIELDS
 from quizzes import selectors as quiz_selectors
 from quizzes.models import Quiz
 
@@ -66,19 +66,16 @@ def lesson_for_export(*, user: User, lesson_id: int) -> Lesson:
 def lesson_export_content(*, lesson: Lesson) -> dict[str, object]:
     """What the cartridge's lesson page shows: what a student in the class reads (no model
     answers to the assessment)."""
-    content = STORED_LESSON_CONTENT.validate_python(lesson.content)
+    content = STORED_LESSON_CONTENT.validate_python(lesson.content).model_dump()
+    for name, keys in STUDENT_ITEM_FIELDS.items():
+        content[name] = [{key: item[key] for key in keys} for item in content[name]]
     return {
         "id": lesson.pk,
         "title": lesson.title,
         "subject": lesson.subject,
         "grade_level": lesson.grade_level,
         "learning_objectives": list(lesson.learning_objectives),
-        "summary": content.summary,
-        "sections": [section.model_dump() for section in content.sections],
-        "vocabulary": [term.model_dump() for term in content.vocabulary],
-        "activities": [activity.model_dump() for activity in content.activities],
-        "assessment": [{"question": item.question} for item in content.assessment],
-        "estimated_duration_minutes": content.estimated_duration_minutes,
+        **content,
     }
 
 

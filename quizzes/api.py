@@ -17,6 +17,7 @@ from publishing.services import content_publish
 from quizzes import selectors, services
 from quizzes.models import Quiz, QuizAttempt
 from quizzes.schemas import (
+    STUDENT_QUESTION_FIELDS,
     AttemptIn,
     AttemptOut,
     QuizForStudentOut,
@@ -64,9 +65,7 @@ def _student_out(quiz: Quiz) -> dict[str, object]:
     questions = [
         {
             "index": index,
-            "prompt": question["prompt"],
-            "options": question["options"],
-            "topic": question["topic"],
+            **{name: question[name] for name in STUDENT_QUESTION_FIELDS if name in question},
         }
         for index, question in enumerate(quiz.questions)
     ]

@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from accounts.models import Classroom
+from curriculum import DIFFICULTIES
 from curriculum.quizzes import MAX_QUESTIONS, MIN_QUESTIONS
 from providers.base import (
     SubjectChoices,
@@ -15,10 +16,10 @@ from publishing.models import PublishedContent
 Subject = SubjectChoices
 
 
-class Difficulty(models.TextChoices):
-    EASY = "easy", "Easy"
-    MEDIUM = "medium", "Medium"
-    HARD = "hard", "Hard"
+#: ``curriculum``'s quiz difficulties as model choices (``Difficulty.MEDIUM``, labelled "Medium").
+Difficulty = models.TextChoices(
+    "Difficulty", [(value.upper(), (value, value.capitalize())) for value in DIFFICULTIES]
+)
 
 
 class Quiz(PublishedContent):

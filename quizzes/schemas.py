@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from ninja import Schema
-from pydantic import BaseModel, Field, StrictInt, TypeAdapter, model_validator
+from pydantic import Field, StrictInt, TypeAdapter, create_model, model_validator
 
 from curriculum.quizzes import MAX_QUESTIONS, MIN_QUESTIONS
+from curriculum.shapes import QuizQuestion, reader_fields
 from providers.base import MAX_SEED, FallbackReason, GradeLevel, ProviderName, QuizSubject
 from quizzes.models import Difficulty
 
@@ -24,22 +26,36 @@ class QuizPublishIn(Schema):
     classroom_id: int = Field(ge=1)
 
 
-class QuestionOut(Schema):
-    prompt: str
-    options: list[str]
-    correct_index: int
-    answer: str
-    explanation: str
-    topic: str
+def _question_fields(*, student: bool = False) -> dict[str, Any]:
+    """A stored question's fields, from ``curriculum.shapes.QuizQuestion`` without the writers'
+    limits (why: ``curriculum.shapes``): a field added to the shape appears in the API, the
+    sockets and the stored questions' check without being declared again. A student's leave
+    out the answers (``teacher_only``); a teacher's add ``answer`` (the right option's text,
+    stored by ``QuizQuestion.to_dict``) after ``correct_index``, where it has always been."""
+    if student:
+        return reader_fields(QuizQuestion, exclude=QuizQuestion.teacher_only)
+    fields: dict[str, Any] = {}
+    for name, definition in reader_fields(QuizQuestion).items():
+        fields[name] = definition
+        if name == "correct_index":
+            fields["answer"] = (str, ...)
+    return fields
 
 
-class QuestionForStudentOut(Schema):
-    """A question as the student taking the quiz sees it: no answer, no explanation."""
+QuestionOut = create_model(
+    "QuestionOut", __base__=Schema, __module__=__name__, **_question_fields()
+)
 
-    index: int
-    prompt: str
-    options: list[str]
-    topic: str
+QuestionForStudentOut = create_model(
+    "QuestionForStudentOut",
+    __base__=Schema,
+    __module__=__name__,
+    __doc__="A question as the student taking the quiz sees it: no answer, no explanation.",
+    index=(int, ...),
+    **_question_fields(student=True),
+)
+#: What a student reads of each stored question (``index`` is its place in the quiz).
+STUDENT_QUESTION_FIELDS: tuple[str, ...] = tuple(_question_fields(student=True))
 
 
 class QuizSummaryOut(Schema):
@@ -92,16 +108,13 @@ class AttemptOut(Schema):
     created_at: datetime
 
 
-class StoredQuestion(BaseModel):
+class StoredQuestion(create_model("StoredQuestionFields", **_question_fields())):
     """A question as ``Quiz.questions`` must hold it for every reader (the API, grading, live
-    sessions): what a reader cannot rely on makes the quiz unreadable (``toolbox.stored``)."""
+    sessions): what a reader cannot rely on makes the quiz unreadable (``toolbox.stored``).
+    Grading needs a real index into at least two options, whatever the writers' limits."""
 
-    prompt: str
     options: list[str] = Field(min_length=2)
     correct_index: StrictInt
-    answer: str
-    explanation: str
-    topic: str
 
     @model_validator(mode="after")
     def _correct_index_names_an_option(self) -> StoredQuestion:

@@ -57,6 +57,10 @@ class TerrainOut(Schema):
     name: str
     owner_id: int
     params: TerrainParamsOut
+    # ``curriculum.shapes.TerrainStatistics`` as the generator stored it (``heightmap_statistics``
+    # writes it through the shape), returned as stored: a field added to the shape reaches
+    # clients. Typed as the shape, the OpenAPI document would change from a free-form object to a
+    # named one and every stored row would be checked on each read: a different API.
     statistics: dict[str, Any]
     preview_url: str
     script_id: int

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from accounts.models import Role
+from curriculum import LESSON_CONTENT_TYPES
 from curriculum.lessons import COMPLEXITIES, CONTENT_TYPES
 from lessons.models import Complexity, ContentType, Lesson
 from providers.base import LessonRequest
@@ -44,6 +45,22 @@ def published(client, teacher, student):
 def test_lesson_model__choices_match_the_generator():
     assert tuple(ContentType.values) == CONTENT_TYPES
     assert tuple(Complexity.values) == COMPLEXITIES
+
+
+def test_lesson_model__choices_are_curriculums_lists_labelled_in_sentence_case():
+    assert Lesson._meta.get_field("content_type").choices == [
+        ("lesson", "Lesson"),
+        ("study_guide", "Study guide"),
+        ("activity", "Activity plan"),
+        ("review", "Review"),
+    ]
+    assert [(v, label.capitalize()) for v, label in LESSON_CONTENT_TYPES.items()] == (
+        ContentType.choices
+    )
+    assert Lesson._meta.get_field("complexity").choices == [
+        (value, value.capitalize()) for value in COMPLEXITIES
+    ]
+    assert (ContentType.STUDY_GUIDE, Complexity.INTERMEDIATE) == ("study_guide", "intermediate")
 
 
 # --- generate -------------------------------------------------------------------------------------

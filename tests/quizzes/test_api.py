@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from accounts.models import Role
-from quizzes.models import Quiz, QuizAttempt
+from curriculum import DIFFICULTIES
+from quizzes.models import Difficulty, Quiz, QuizAttempt
 from tests.accounts.factories import make_user
 from tests.support.api import Api, classroom_with
 
@@ -14,6 +15,16 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("offline_only")]
 GENERATE = "/api/v1/quizzes/generate"
 SCIENCE = {"subject": "science", "grade_level": 5, "difficulty": "easy", "question_count": 4}
 STUDENT_QUESTION_KEYS = {"index", "prompt", "options", "topic"}
+
+
+def test_quiz_model__difficulties_are_curriculums_labelled_in_sentence_case():
+    assert tuple(Difficulty.values) == DIFFICULTIES
+    assert Quiz._meta.get_field("difficulty").choices == [
+        ("easy", "Easy"),
+        ("medium", "Medium"),
+        ("hard", "Hard"),
+    ]
+    assert Difficulty.MEDIUM == "medium"
 
 
 def generate(api: Api, **overrides) -> dict:

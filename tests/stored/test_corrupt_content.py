@@ -132,3 +132,50 @@ def test_sound_quiz__still_reads_and_grades(http, teacher, student):
         f"/api/v1/quizzes/{quiz_id}/attempts", json={"answers": [0, 1, 2]}, headers=auth(student)
     )
     assert attempt.status_code == 201
+
+
+def test_old_lesson_beyond_the_writers_limits__reads_but_the_wrong_shape_is_still_a_500(
+    http, sentry_receiver, teacher, student
+):
+    """Readers are built from ``curriculum.shapes`` without its limits: a row written before
+    them (or by hand) reads as stored, while a row of the wrong shape still cannot be read."""
+    lesson_id = published(http, teacher, student, "lesson")
+    old = Lesson.objects.get(pk=lesson_id).content
+    body = "  " + "A section written before the limits. " * 200  # 7,400 characters, unstripped
+    old.update(sections=[{"heading": "", "body": body}] * 31, estimated_duration_minutes=900)
+    Lesson.objects.filter(pk=lesson_id).update(content=old)
+
+    for user in (teacher, student):
+        response = http.get(f"/api/v1/content/{lesson_id}", headers=auth(user))
+        assert response.status_code == 200, response.text
+        assert response.json()["sections"] == old["sections"]
+        assert response.json()["estimated_duration_minutes"] == 900
+    sentry_sdk.flush(timeout=5)
+    assert corrupt_events(sentry_receiver, "lesson", lesson_id) == []
+
+    Lesson.objects.filter(pk=lesson_id).update(content={**old, "sections": [{"body": body}]})
+    event_id = assert_server_error(http.get(f"/api/v1/content/{lesson_id}", headers=auth(student)))
+    sentry_sdk.flush(timeout=5)
+    events = sentry_receiver.wait_for(lambda r: corrupt_events(r, "lesson", lesson_id))
+    assert [event["event_id"] for event in events] == [event_id]
+    assert events[0]["contexts"]["stored_content"]["problems"] == ["sections.0.heading: missing"]
+
+
+def test_old_quiz_beyond_the_writers_limits__reads_and_grades(http, teacher, student):
+    quiz_id = published(http, teacher, student, "quiz")
+    old = [
+        {**question, "prompt": "  " + "Which? " * 700, "options": ["a", "A", "b", "c", "d"]}
+        for question in Quiz.objects.get(pk=quiz_id).questions
+    ]
+    Quiz.objects.filter(pk=quiz_id).update(questions=old)
+
+    teacher_view = http.get(f"/api/v1/quizzes/{quiz_id}", headers=auth(teacher))
+    assert teacher_view.status_code == 200, teacher_view.text
+    assert [q["prompt"] for q in teacher_view.json()["questions"]] == [q["prompt"] for q in old]
+    student_view = http.get(f"/api/v1/quizzes/{quiz_id}", headers=auth(student))
+    assert student_view.status_code == 200, student_view.text
+    assert student_view.json()["questions"][0]["options"] == ["a", "A", "b", "c", "d"]
+    attempt = http.post(
+        f"/api/v1/quizzes/{quiz_id}/attempts", json={"answers": [4, 0, 1]}, headers=auth(student)
+    )
+    assert attempt.status_code == 201, attempt.text
