@@ -11,11 +11,13 @@ import pytest
 from pydantic import BaseModel
 
 from curriculum.shapes import (
+    Activity,
     AssessmentItem,
     LessonContent,
     QuizQuestion,
     Section,
     TerrainStatistics,
+    VocabularyTerm,
 )
 from curriculum.terrain import TerrainParams
 from lessons.schemas import (
@@ -161,3 +163,22 @@ def test_terrain_statistics__the_api_returns_every_field_of_the_shape(client, te
     assert statistics == terrain.statistics
     assert statistics == TerrainStatistics.model_validate(statistics).model_dump()
     assert set(statistics) == set(TerrainStatistics.model_fields)  # jsonb keeps no key order
+
+
+# What a student reads of each part, decided field by field. A field added to a shape reaches the
+# student views unless it is ``teacher_only``: this pin makes whoever adds one decide which.
+STUDENT_SEES = {
+    Section: {"heading", "body"},
+    VocabularyTerm: {"term", "definition"},
+    Activity: {"title", "instructions", "duration_minutes"},
+    AssessmentItem: {"question"},
+    QuizQuestion: {"prompt", "options", "topic"},
+}
+
+
+@pytest.mark.parametrize("shape", list(STUDENT_SEES), ids=lambda shape: shape.__name__)
+def test_student_fields__every_field_of_a_shape_is_decided_for_students(shape):
+    assert set(shape.model_fields) - set(shape.teacher_only) == STUDENT_SEES[shape], (
+        f"{shape.__name__} has a new field: add it to teacher_only, or to STUDENT_SEES if "
+        "students may read it"
+    )
