@@ -6,12 +6,14 @@ each socket.
     .venv/bin/python bench/websockets.py --layer memory   # the in-process layer (one worker)
 
 Starts the production command (``gunicorn toolbox.asgi -k uvicorn_worker.UvicornWorker``) on a
-free loopback port over a fresh SQLite database, opens every socket (authenticated with the
-``bearer.<token>`` subprotocol), then publishes quizzes to their classroom through
-``POST /api/v1/quizzes/{id}/publish``. A delivery's latency runs from just before the publish
-request is sent to the socket's receipt of ``quiz.published``: the request, the database write,
-the channel layer (Redis) and the push. Sentry is off (no DSN): this measures the app. Everything
-runs on 127.0.0.1 and the whole run is bounded by ``--deadline`` seconds.
+free loopback port over a fresh SQLite database, through ``bench/harness.py``: the server is
+stopped however the run ends (normally, an error, Ctrl-C, SIGTERM, SIGHUP). Opens every socket
+(authenticated with the ``bearer.<token>`` subprotocol), then publishes quizzes to their
+classroom through ``POST /api/v1/quizzes/{id}/publish``. A delivery's latency runs from just
+before the publish request is sent to the socket's receipt of ``quiz.published``: the request,
+the database write, the channel layer (Redis) and the push. Sentry is off (no DSN): this
+measures the app. Everything runs on 127.0.0.1 and the whole run is bounded by ``--deadline``
+seconds.
 
 ``--sentry`` runs the same with our Sentry stack on at the production default (environment
 ``production``, traces 0.1), every envelope going to a loopback receiver that only counts: the
@@ -26,8 +28,6 @@ import json
 import os
 import platform
 import secrets
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -40,9 +40,13 @@ ROOT = Path(__file__).resolve().parent.parent
 # Run as a script, this file's folder comes first on sys.path, and this file would shadow the
 # websockets library it is named after.
 sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != ROOT / "bench"]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))  # the apps, and bench.harness
 
 import httpx  # noqa: E402
 import websockets  # noqa: E402
+
+from bench.harness import counting_receiver, start_server  # noqa: E402
 
 SEED = """
 import json
@@ -70,12 +74,6 @@ print(json.dumps({{
     "students": [tokens.issue_pair(s.pk, s.role).access for s in students],
 }}))
 """
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def percentile(samples: list[float], fraction: float) -> float:
@@ -120,38 +118,6 @@ def manage(env: dict[str, str], *command: str) -> str:
     if result.returncode != 0:
         raise SystemExit(f"manage.py {command[0]} failed:\n{result.stderr}")
     return result.stdout
-
-
-def start_server(env: dict[str, str], port: int, workers: int, log: Path) -> subprocess.Popen:
-    command = [
-        sys.executable, "-m", "gunicorn", "toolbox.asgi",
-        "-k", "uvicorn_worker.UvicornWorker",
-        "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-        "--graceful-timeout", "5", "--log-level", "warning",
-    ]  # fmt: skip
-    with log.open("wb") as out:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"the server exited:\n{log.read_text(errors='replace')}")
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=2).status_code < 600:
-                return process
-        except httpx.TransportError:
-            time.sleep(0.1)
-    process.kill()
-    raise SystemExit("the server did not start within 60 s")
-
-
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 async def measure(port: int, seeded: dict, rounds: int) -> dict[str, list[float]]:
@@ -239,30 +205,30 @@ def main() -> int:
     args.secret_key = secrets.token_urlsafe(48)
 
     prefix = f"bench-ws-{uuid.uuid4().hex[:8]}"
-    receiver = None
-    if args.sentry:
-        sys.path.insert(0, str(ROOT))
-        from bench.harness import counting_receiver
-
-        receiver = counting_receiver()
+    receiver = counting_receiver() if args.sentry else None
     with tempfile.TemporaryDirectory(prefix="toolbox-bench-ws-") as tmp:
         database_url = f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
         env = environment(args, database_url, prefix, receiver.dsn if receiver else "")
         manage(env, "migrate", "--noinput", "-v0")
         seed = SEED.format(students=args.sockets, rounds=args.rounds)
         seeded = json.loads(manage(env, "shell", "-c", seed).strip().splitlines()[-1])
-        port = free_port()
-        log = Path(tmp) / "server.log"
-        server = start_server(env, port, args.workers, log)
+        server = start_server(
+            "websockets",
+            Path(tmp),
+            env,
+            app="toolbox.asgi",
+            workers=args.workers,
+            worker_class="uvicorn_worker.UvicornWorker",
+        )
         try:
             results = asyncio.run(
-                asyncio.wait_for(measure(port, seeded, args.rounds), args.deadline)
+                asyncio.wait_for(measure(server.port, seeded, args.rounds), args.deadline)
             )
         except BaseException:
-            print(log.read_text(errors="replace")[-4000:], file=sys.stderr)
+            print(server.log_path.read_text(errors="replace")[-4000:], file=sys.stderr)
             raise
         finally:
-            stop(server)
+            server.stop()
             if receiver is not None:
                 time.sleep(1)  # the last envelopes in flight
                 print(f"Sentry receiver counted: {receiver.take()}", file=sys.stderr)

@@ -1,5 +1,6 @@
 """Forms of the classroom pages. They only offer and collect: the API's own schemas validate
-every generation request (``classroom.views._validated``), so pages and API accept the same."""
+every generation request (``classroom.views.generating._validated``), so pages and API accept
+the same."""
 
 from __future__ import annotations
 

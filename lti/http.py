@@ -18,14 +18,11 @@ from urllib.parse import urlsplit
 
 import pybreaker
 import requests
-import sentry_sdk
 from django.conf import settings
-from sentry_sdk.utils import capture_internal_exceptions
 
 from monitoring import errors
-from monitoring.circuits import register_circuit
+from monitoring.circuits import circuit_open_report, register_circuit
 from monitoring.decorators import sentry_external_api_monitor
-from monitoring.guards import when_sentry_active
 from providers.breaker import CLOSED, ReportingCircuitBreaker, SentryBreakerListener, SharedStorage
 
 logger = logging.getLogger(__name__)
@@ -67,20 +64,14 @@ def _not_the_lms_being_down(exc: BaseException) -> bool:
 class PlatformBreaker(ReportingCircuitBreaker):
     """The providers' breaker, telling Sentry once that an LMS, not the LLM, is down."""
 
-    @when_sentry_active()
     def _report_opened(self) -> None:
-        with capture_internal_exceptions(), sentry_sdk.new_scope() as scope:
-            scope.set_level("warning")
-            scope.set_tag("component", COMPONENT)
-            scope.set_tag("error_category", errors.EXTERNAL_API)
-            scope.set_tag("service", SERVICE)
-            scope.set_tag("circuit_breaker", self.name)
-            scope.fingerprint = ["circuit-breaker", str(self.name), "open"]
-            sentry_sdk.capture_message(
-                f"Circuit breaker {self.name} opened after {self.fail_max} consecutive failures: "
-                f"calls to this LMS wait {self.reset_timeout:g} s",
-                level="warning",
-            )
+        circuit_open_report(
+            self.name,
+            component=COMPONENT,
+            service=SERVICE,
+            fail_max=self.fail_max,
+            consequence=f"calls to this LMS wait {self.reset_timeout:g} s",
+        )
 
 
 _lock = threading.Lock()

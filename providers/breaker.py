@@ -31,14 +31,11 @@ from typing import Any, TypeVar
 
 import pybreaker
 import redis
-import sentry_sdk
 from django.conf import settings
 from sentry_sdk.utils import capture_internal_exceptions
 
-from monitoring import errors
-from monitoring.circuits import register_circuit
+from monitoring.circuits import circuit_open_report, register_circuit
 from monitoring.facade import add_breadcrumb
-from monitoring.guards import when_sentry_active
 from providers.errors import COMPONENT
 
 logger = logging.getLogger(__name__)
@@ -92,30 +89,21 @@ class ReportingCircuitBreaker(pybreaker.CircuitBreaker):
             self._report_opened()
         return throw_new_error
 
-    @when_sentry_active()
     def _report_opened(self) -> None:
-        with capture_internal_exceptions(), sentry_sdk.new_scope() as scope:
-            scope.set_level("warning")
-            scope.set_tag("component", COMPONENT)
-            scope.set_tag("error_category", errors.EXTERNAL_API)
-            scope.set_tag("service", self.service)
-            scope.set_tag("circuit_breaker", self.name)
-            scope.set_context(
-                "circuit_breaker",
-                {
-                    "name": self.name,
-                    "state": OPEN,
-                    "fail_max": self.fail_max,
-                    "reset_timeout_seconds": self.reset_timeout,
-                    "storage": self.storage_kind,
-                },
-            )
-            scope.fingerprint = ["circuit-breaker", str(self.name), OPEN]
-            sentry_sdk.capture_message(
-                f"Circuit breaker {self.name} opened after {self.fail_max} consecutive failures: "
-                f"the offline generator answers for {self.reset_timeout:g} s",
-                level="warning",
-            )
+        circuit_open_report(
+            self.name,
+            component=COMPONENT,
+            service=self.service,
+            fail_max=self.fail_max,
+            consequence=f"the offline generator answers for {self.reset_timeout:g} s",
+            context={
+                "name": self.name,
+                "state": OPEN,
+                "fail_max": self.fail_max,
+                "reset_timeout_seconds": self.reset_timeout,
+                "storage": self.storage_kind,
+            },
+        )
 
 
 _lock = threading.Lock()

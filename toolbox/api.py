@@ -17,7 +17,6 @@ from jobs.api import router as jobs_router
 from lessons.api import router as lessons_router
 from lms.api import router as lms_router
 from monitoring.api import router as monitoring_router
-from monitoring.browser.api import router as browser_router
 from monitoring.errors import (
     APPLICATION,
     AUTHENTICATION,
@@ -35,6 +34,7 @@ from terrain.api import router as terrain_router
 from toolbox import errors
 from toolbox.exceptions import request_too_large, service_unavailable
 from toolbox.parser import StorableJSONParser, refuse_unstorable
+from toolbox.sentry_tunnel import router as browser_router
 
 api = NinjaAPI(
     title="ToolboxAI API",

@@ -34,6 +34,7 @@ from typing import Any
 
 import sentry_sdk
 from django.conf import settings
+from django.http import HttpRequest
 from sentry_sdk.envelope import Envelope, Item, PayloadRef
 
 from monitoring.browser.config import browser_user, dsn_parts, replay_allowed
@@ -83,6 +84,27 @@ class RawItem:
 
 def count_dropped(reason: str) -> None:
     BROWSER_ENVELOPES.labels(DROPPED, reason).inc()
+
+
+def envelope_body_read(request: HttpRequest, limit: int) -> bytes:
+    """The posted envelope's bytes: uncompressed (a compressed body could hide a decompression
+    bomb), at most ``limit`` bytes (refused before reading when the declared length is over) and
+    not empty; else :class:`TunnelRefused`."""
+    encoding = request.headers.get("Content-Encoding", "identity").strip().lower()
+    if encoding not in ("", "identity"):
+        raise TunnelRefused(415, "unsupported_encoding", "Send the envelope uncompressed")
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared > limit:
+        raise TunnelRefused(413, "too_large", f"Envelope larger than {limit} bytes")
+    body = request.read(limit + 1)
+    if len(body) > limit:
+        raise TunnelRefused(413, "too_large", f"Envelope larger than {limit} bytes")
+    if not body.strip():
+        raise TunnelRefused(400, "malformed", "Empty envelope")
+    return body
 
 
 def _json(line: bytes) -> Any:

@@ -81,6 +81,14 @@ class Generator(threading.Thread):
             ):
                 self.statuses.append((kind, self.client.post(path, json=body).status_code))
 
+    def wait_for(self, condition, what: str, timeout: float = 30) -> None:
+        """Poll the statuses so far until ``condition(statuses)`` holds (or fail after timeout)."""
+        deadline = time.monotonic() + timeout
+        while not condition(list(self.statuses)):
+            assert self.is_alive(), f"the generator stopped before {what}: {self.statuses}"
+            assert time.monotonic() < deadline, f"no {what} within {timeout} s: {self.statuses}"
+            time.sleep(0.05)
+
     def stop(self) -> None:
         self.stopping.set()
         self.join(timeout=30)
@@ -109,9 +117,10 @@ def test_database_down__clean_503s_unhealthy_then_resumes_without_restart(
 
         generator = Generator(server.url, token)
         generator.start()
-        time.sleep(1.0)  # generating, when the database goes away
-        proxy.stop()
-        time.sleep(0.3)
+        # The database goes away while content is being generated: once both kinds have been
+        # stored at least once (the generator posts back to back, so one is under way).
+        generator.wait_for(lambda s: {("quiz", 201), ("terrain", 201)} <= set(s), "generating")
+        proxy.stop()  # returns once every connection is dropped and new ones are refused
 
         # Every kind of request answers a clean 503 JSON, never a 500 or a crash page.
         assert_unavailable(client.post("/api/v1/auth/login", json=login))
@@ -127,13 +136,18 @@ def test_database_down__clean_503s_unhealthy_then_resumes_without_restart(
         # Requests that need no database still work.
         assert client.get("/sentry/status", headers=SCRAPER).status_code == 200
 
-        time.sleep(0.5)
+        # The generator met the outage too, before the database comes back.
+        generator.wait_for(lambda s: ("quiz", 503) in s or ("terrain", 503) in s, "a 503")
         proxy.start()
         deadline = time.monotonic() + 10
         while client.get("/health").status_code != 200:
             assert time.monotonic() < deadline, "the service did not resume by itself"
             time.sleep(0.1)
-        time.sleep(0.5)
+        # ...and generates again, without a restart: both kinds stored after the outage.
+        resumed = len(generator.statuses)
+        generator.wait_for(
+            lambda s: {("quiz", 201), ("terrain", 201)} <= set(s[resumed:]), "generating again"
+        )
         generator.stop()
 
         assert client.get("/api/v1/auth/me", headers=auth).status_code == 200

@@ -186,9 +186,11 @@ def test_sentry_rate_limited__one_request_then_backoff_counted(sentry_fleet):
 def test_sentry_failing__each_envelope_sent_once_and_counted(sentry_fleet):
     target = sentry_fleet.targets["failing"]
     receiver = sentry_fleet.receivers["failing"]
-    time.sleep(0.2)  # the sender may be between a request and its count
-    block = delivery(target)
-    assert block["send_attempts"] == {"rejected": receiver.requests}
+    # The sender may be between a request and its count: wait for the count to catch up.
+    deadline = time.monotonic() + 10
+    while (block := delivery(target))["send_attempts"] != {"rejected": receiver.requests}:
+        assert time.monotonic() < deadline, (block, receiver.requests)
+        time.sleep(0.1)
     assert receiver.requests >= 4 * ROUNDS  # every envelope tried: nothing queued up...
     assert block["dropped_by_reason"]["network_error"] >= 4 * ROUNDS  # ...once, then dropped
     assert_reported_degraded(target, "failing", "failed in a row")

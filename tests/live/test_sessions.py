@@ -194,12 +194,29 @@ def test_session__a_student_removed_by_the_teacher_is_disconnected_at_once(teach
     run(scenario)
 
 
-def test_session__an_open_session_is_left_alone(teacher, quick_rechecks):
+async def until(condition, what: str, timeout: float = 10) -> None:
+    """Poll ``condition()`` until it holds (or fail after ``timeout``)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"no {what} within {timeout} s"
+        await asyncio.sleep(RECHECK_SECONDS / 4)
+
+
+def test_session__an_open_session_is_left_alone(teacher, quick_rechecks, monkeypatch):
+    checks = []
+    session_ended = base.session_ended_async
+
+    async def counted(identity):
+        ended = await session_ended(identity)
+        checks.append(ended)
+        return ended
+
+    monkeypatch.setattr(base, "session_ended_async", counted)
     job = job_of(teacher)
 
     async def scenario():
         ws = await opened(f"/ws/jobs/{job.pk}/", teacher)
-        await asyncio.sleep(RECHECK_SECONDS * 4)  # several checks
+        await until(lambda: len(checks) >= 3, "three checks")  # several checks
         await drain(ws)
         await send(ws, {"type": "ping"})
         assert await receive(ws) == {"type": "pong"}
@@ -222,7 +239,7 @@ def test_session__a_failing_check_keeps_the_socket_and_sends_no_event(
 
     async def scenario():
         ws = await opened(f"/ws/jobs/{job.pk}/", teacher)
-        await asyncio.sleep(RECHECK_SECONDS * 3.5)
+        await until(lambda: len(checks) >= 2, "two checks")
         await drain(ws)
         await send(ws, {"type": "ping"})
         assert await receive(ws) == {"type": "pong"}

@@ -7,6 +7,7 @@ import logging
 import os
 import threading
 import time
+import types
 from urllib.parse import urlsplit
 
 import pybreaker
@@ -323,7 +324,9 @@ def test_breaker__back_to_redis_after_an_outage_without_a_restart(redis_url, set
     from providers import breaker as breaker_module
     from tests.faults.tcp_proxy import TcpProxy
 
-    monkeypatch.setattr(breaker_module, "REDIS_RETRY_SECONDS", 0.3)
+    # The breaker's clock, moved by the test: Redis is retried once REDIS_RETRY_SECONDS passed.
+    now = [time.monotonic()]
+    monkeypatch.setattr(breaker_module, "time", types.SimpleNamespace(monotonic=lambda: now[0]))
     url = urlsplit(redis_url)
     proxy = TcpProxy(url.port or 6379, url.hostname or "127.0.0.1").start()
     settings.REDIS_URL = f"redis://127.0.0.1:{proxy.port}{url.path or '/0'}"
@@ -337,7 +340,8 @@ def test_breaker__back_to_redis_after_an_outage_without_a_restart(redis_url, set
         assert breaker.current_state == "open"
         assert shared.get(state_key) == b"closed"
         proxy.start()
-        time.sleep(0.35)
+        assert breaker.current_state == "open"  # not retried yet: still the memory's state
+        now[0] += breaker_module.REDIS_RETRY_SECONDS
         assert breaker.current_state == "closed"  # Redis's state again, shared by every worker
         breaker.open()
         assert shared.get(state_key) == b"open"

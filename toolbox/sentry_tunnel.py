@@ -8,6 +8,10 @@ they are read, and only uncompressed bodies are accepted (the browser SDK sends 
 compressed body could hide a decompression bomb). CSRF does not apply: the SDK posts text/plain
 without the token, and a forged post can only add monitoring data, scrubbed and limited like any.
 Not in the OpenAPI document: it is the SDK's endpoint, not an API for people.
+
+The router sits in the project layer, above accounts (whose limiter and known user names it
+uses); what it does to an envelope (the DSN check, scrubbing, forwarding) is monitoring's,
+``monitoring.browser``.
 """
 
 from __future__ import annotations
@@ -20,7 +24,12 @@ from ninja.errors import HttpError
 from accounts.ratelimit import BROWSER_ENVELOPES, rate_limit_consume_key
 from accounts.selectors import user_known_names
 from monitoring.browser.config import browser_dsn
-from monitoring.browser.envelopes import TunnelRefused, count_dropped, envelope_forward
+from monitoring.browser.envelopes import (
+    TunnelRefused,
+    count_dropped,
+    envelope_body_read,
+    envelope_forward,
+)
 from monitoring.network import client_address
 
 router = Router(tags=["monitoring"])
@@ -29,24 +38,6 @@ router = Router(tags=["monitoring"])
 def _user(request: HttpRequest):
     user = getattr(request, "user", None)
     return user if user is not None and user.is_authenticated else None
-
-
-def _read_body(request: HttpRequest, limit: int) -> bytes:
-    encoding = request.headers.get("Content-Encoding", "identity").strip().lower()
-    if encoding not in ("", "identity"):
-        raise TunnelRefused(415, "unsupported_encoding", "Send the envelope uncompressed")
-    try:
-        declared = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        declared = 0
-    if declared > limit:
-        raise TunnelRefused(413, "too_large", f"Envelope larger than {limit} bytes")
-    body = request.read(limit + 1)
-    if len(body) > limit:
-        raise TunnelRefused(413, "too_large", f"Envelope larger than {limit} bytes")
-    if not body.strip():
-        raise TunnelRefused(400, "malformed", "Empty envelope")
-    return body
 
 
 @router.post("", include_in_schema=False, auth=None)
@@ -72,7 +63,7 @@ def sentry_tunnel(request: HttpRequest) -> dict[str, object]:
         count_dropped("rate_limited")
         raise
     try:
-        body = _read_body(request, settings.SENTRY_TUNNEL_MAX_BYTES)
+        body = envelope_body_read(request, settings.SENTRY_TUNNEL_MAX_BYTES)
     except TunnelRefused as refused:
         count_dropped(refused.reason)
         raise HttpError(refused.status, refused.detail) from None
