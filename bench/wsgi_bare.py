@@ -29,15 +29,21 @@ sentry_sdk.init(
     integrations=[DjangoIntegration()],
 )
 
-from monitoring import breadcrumbs, context, middleware  # noqa: E402
+import sys  # noqa: E402
+
+from monitoring import breadcrumbs, guards  # noqa: E402
 
 
 def _our_sentry_features_off() -> bool:
     return False
 
 
-for _module in (breadcrumbs, context, middleware):
-    _module.sentry_active = _our_sentry_features_off
+# Every module that asks "is Sentry active?" (``monitoring.guards.sentry_active``, imported by
+# name, and the ``when_sentry_active`` hooks through guards itself) is told no.
+_active = guards.sentry_active
+for _module in list(sys.modules.values()):
+    if getattr(_module, "sentry_active", None) is _active:
+        _module.sentry_active = _our_sentry_features_off
 # Our breadcrumb receivers exist for Sentry only: not connected at all (the SDK would otherwise
 # wrap each of them in a span of its own on every request).
 for _signal, _receiver, _uid in breadcrumbs.RECEIVERS:

@@ -55,7 +55,7 @@ def when_sentry_active(
 
             @functools.wraps(hook)
             async def async_runner(*args: P.args, **kwargs: P.kwargs) -> Any:
-                if not sentry_sdk.get_client().is_active():
+                if not sentry_active():
                     result = fallback(*args, **kwargs)
                     return await result if inspect.isawaitable(result) else result
                 return await hook(*args, **kwargs)
@@ -64,7 +64,7 @@ def when_sentry_active(
 
         @functools.wraps(hook)
         def runner(*args: P.args, **kwargs: P.kwargs) -> R:
-            if not sentry_sdk.get_client().is_active():
+            if not sentry_active():
                 return fallback(*args, **kwargs)
             return hook(*args, **kwargs)
 
