@@ -33,13 +33,13 @@ from bench.harness import (
     machine,
     machine_markdown,
     prepare_database,
-    require_wrk,
     rss_kib,
     seed_lessons,
     start_server,
     use_app_root,
     write_results,
 )
+from bench.wrk import require_wrk
 
 # One request in ten of each kind in turn: 7 lesson lists, 2 status, 1 unknown path.
 MIX_SCRIPT = """
@@ -65,7 +65,7 @@ def drive(url: str, script: Path, requests: int, served: int, token: str) -> tup
     in steps sized from the rate seen so far); returns (answered, seconds)."""
     import subprocess
 
-    from bench.harness import parse_wrk
+    from bench.wrk import parse_wrk
 
     answered, seconds, rate = 0, 0.0, 0.0
     while answered < requests:

@@ -30,11 +30,10 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import statistics
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -42,7 +41,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.harness import (
     MONITORING_TOKEN,
     Server,
-    WrkResult,
     access_token,
     base_environment,
     counting_receiver,
@@ -52,13 +50,13 @@ from bench.harness import (
     machine_markdown,
     own_seconds,
     prepare_database,
-    require_wrk,
-    run_wrk,
     seed_lessons,
     start_server,
     use_app_root,
     write_results,
 )
+from bench.overhead_report import Cell, Run, table, verdicts
+from bench.wrk import require_wrk, run_wrk
 from tests.support.sentry_receiver import SentryReceiver
 
 
@@ -101,11 +99,6 @@ CONFIGS = (
 # The ASGI entry of each WSGI entry: the production command's app, and bare sentry-sdk's.
 ASGI_APPS = {"toolbox.wsgi": "toolbox.asgi", "bench.wsgi_bare": "bench.asgi_bare"}
 SERVERS = ("wsgi", "asgi")
-# The issue's targets (#16): worker CPU per request at the production default as a multiple of
-# Sentry off, and our added CPU at traces 1.0 as a share of bare sentry-sdk's.
-DEFAULT_RATE_TARGETS = {"status": 1.25, "lessons": 1.10}
-ADDED_AT_FULL_RATE_TARGET = 0.8
-
 ENDPOINTS = {
     "lessons": (
         "GET /api/v1/content?limit=20 (JWT, 3 queries, 5 lessons)",
@@ -119,67 +112,6 @@ ENDPOINTS = {
     "mixed": ("Mixed: the five commonest teacher and student requests, in turn", ""),
 }
 DEFAULT_ENDPOINTS = ("lessons", "status")
-
-
-@dataclass
-class Run:
-    wrk: WrkResult
-    cpu_seconds: float
-    transactions: int
-    other_load: float  # cores busy with something else than the workers, wrk and the receiver
-
-    @property
-    def cpu_us_per_request(self) -> float:
-        return self.cpu_seconds * 1e6 / self.wrk.requests if self.wrk.requests else 0.0
-
-
-@dataclass
-class Cell:
-    runs: list[Run] = field(default_factory=list)
-
-    @property
-    def requests(self) -> int:
-        return sum(run.wrk.requests for run in self.runs)
-
-    @property
-    def rps(self) -> float:
-        return statistics.median(run.wrk.rps for run in self.runs)
-
-    @property
-    def p50(self) -> float:
-        return statistics.median(run.wrk.p50_ms for run in self.runs)
-
-    @property
-    def p99(self) -> float:
-        return statistics.median(run.wrk.p99_ms for run in self.runs)
-
-    @property
-    def cpu_us(self) -> float:
-        """The median round: one round disturbed by another process does not move it."""
-        return statistics.median(run.cpu_us_per_request for run in self.runs)
-
-    @property
-    def cpu_us_pooled(self) -> float:
-        requests = self.requests
-        return sum(run.cpu_seconds for run in self.runs) * 1e6 / requests if requests else 0.0
-
-    @property
-    def other_load(self) -> float:
-        return max(run.other_load for run in self.runs)
-
-    @property
-    def cpu_range(self) -> tuple[float, float]:
-        values = [run.cpu_us_per_request for run in self.runs]
-        return min(values), max(values)
-
-    @property
-    def errors(self) -> int:
-        return sum(run.wrk.errors for run in self.runs)
-
-    @property
-    def sampled(self) -> float:
-        requests = self.requests
-        return sum(run.transactions for run in self.runs) / requests if requests else 0.0
 
 
 def mixed_requests(teacher: str, student: str, lesson_id: int) -> list[tuple[str, dict[str, str]]]:
@@ -227,75 +159,6 @@ def measure(
     time.sleep(0.5)  # the last envelopes in flight (their sending is in ``after`` or lost)
     transactions = receiver.take().get("transaction", 0)
     return Run(result, after - before, transactions, max(0.0, other) / result.seconds)
-
-
-def ratio(value: float, base: float) -> str:
-    return f"{value / base:.2f}" if base else "-"
-
-
-def table(results: dict[str, dict[str, Cell]], endpoint: str, configs: list[Config]) -> list[str]:
-    lines = [
-        f"### {ENDPOINTS[endpoint][0]}",
-        "",
-        "| Config | req/s | x (a) | p50 ms | x (a) | p99 ms | x (a) "
-        "| worker CPU µs/req | x (a) | + vs (a) | per-round range | traced | other load |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-    ]
-    for config in configs:
-        base = results[endpoint].get("off" + config.suffix)  # Sentry off on the same server
-        cell = results[endpoint][config.name]
-        low, high = cell.cpu_range
-        extra = f"{cell.cpu_us - base.cpu_us:+.0f}" if base else "-"
-        errors = f" ({cell.errors} errors)" if cell.errors else ""
-
-        def relative(figure: str, cell: Cell = cell, base: Cell | None = base) -> str:
-            return ratio(getattr(cell, figure), getattr(base, figure)) if base else "-"
-
-        lines.append(
-            f"| {config.label}{errors} | {cell.rps:.0f} | {relative('rps')} "
-            f"| {cell.p50:.2f} | {relative('p50')} | {cell.p99:.2f} | {relative('p99')} "
-            f"| {cell.cpu_us:.0f} | {relative('cpu_us')} "
-            f"| {extra} | {low:.0f}–{high:.0f} | {cell.sampled:.0%} | {cell.other_load:.2f} |"
-        )
-    return lines
-
-
-def verdicts(results: dict[str, dict[str, Cell]]) -> list[str]:
-    """The issue's targets, per server and endpoint, met or missed with the figure."""
-    lines = []
-    for endpoint in results:
-        cells = results[endpoint]
-        for suffix in ("", "@asgi"):
-            server = "ASGI" if suffix else "WSGI"
-            off = cells.get("off" + suffix)
-            ours, bare = cells.get("ours-0.1" + suffix), cells.get("bare-0.1" + suffix)
-            if off and ours and endpoint in DEFAULT_RATE_TARGETS:
-                target, figure = DEFAULT_RATE_TARGETS[endpoint], ours.cpu_us / off.cpu_us
-                lines.append(
-                    f"- {server} {endpoint}: production default (0.1) {ours.cpu_us:.0f} µs/req "
-                    f"= {figure:.2f}x Sentry off ({off.cpu_us:.0f}); target <= {target:.2f}x: "
-                    f"{'met' if figure <= target else 'missed'}"
-                    + (f"; bare sdk 0.1: {bare.cpu_us / off.cpu_us:.2f}x" if bare else "")
-                )
-            ours, bare = cells.get("ours-1.0" + suffix), cells.get("bare-1.0" + suffix)
-            if off and ours and bare:
-                added, bare_added = ours.cpu_us - off.cpu_us, bare.cpu_us - off.cpu_us
-                share = added / bare_added if bare_added > 0 else float("inf")
-                lines.append(
-                    f"- {server} {endpoint}: traces 1.0 adds {added:+.0f} µs/req, bare sdk "
-                    f"{bare_added:+.0f}: {share:.2f}x bare's; target <= "
-                    f"{ADDED_AT_FULL_RATE_TARGET:.1f}x: "
-                    f"{'met' if share <= ADDED_AT_FULL_RATE_TARGET else 'missed'}"
-                )
-        for name in cells:
-            if name.endswith("@base") and name.removesuffix("@base") in cells:
-                before, after = cells[name], cells[name.removesuffix("@base")]
-                lines.append(
-                    f"- {endpoint}: {name.removesuffix('@base')} {after.cpu_us:.0f} µs/req, "
-                    f"before the change {before.cpu_us:.0f} "
-                    f"({after.cpu_us / before.cpu_us - 1:+.1%})"
-                )
-    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -457,7 +320,7 @@ def main(argv: list[str] | None = None) -> int:
         "",
     ]
     for endpoint in endpoints:
-        lines += table(results, endpoint, configs) + [""]
+        lines += table(results, endpoint, ENDPOINTS[endpoint][0], configs) + [""]
     lines += ["Targets of #16 (worker CPU per request):", ""]
     lines += verdicts(results)
     lines += ["", f"Total benchmark time: {time.perf_counter() - started:.0f} s"]

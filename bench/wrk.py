@@ -1,0 +1,125 @@
+"""wrk, the load generator of the server benchmarks: running it, a script for a mix of requests,
+and reading its report."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+
+@dataclass
+class WrkResult:
+    requests: int
+    seconds: float
+    p50_ms: float
+    p99_ms: float
+    errors: int  # socket errors and non-2xx/3xx responses
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+
+_LATENCY_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
+
+
+def _latency_ms(text: str) -> float:
+    match = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text)
+    if match is None:
+        raise ValueError(f"unexpected wrk latency {text!r}")
+    return float(match.group(1)) * _LATENCY_UNITS[match.group(2)]
+
+
+def parse_wrk(output: str) -> WrkResult:
+    percentiles = dict(re.findall(r"^\s+(50|99)(?:\.0+)?%\s+(\S+)$", output, re.M))
+    served = re.search(r"^\s*(\d+) requests in ([\d.]+)(us|ms|s|m),", output, re.M)
+    if served is None or "50" not in percentiles or "99" not in percentiles:
+        raise RuntimeError(f"could not read wrk's output:\n{output}")
+    errors = 0
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    if non_2xx:
+        errors += int(non_2xx.group(1))
+    socket_errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
+    if socket_errors:
+        errors += sum(int(n) for n in socket_errors.groups())
+    return WrkResult(
+        requests=int(served.group(1)),
+        seconds=_latency_ms(served.group(2) + served.group(3)) / 1000,
+        p50_ms=_latency_ms(percentiles["50"]),
+        p99_ms=_latency_ms(percentiles["99"]),
+        errors=errors,
+    )
+
+
+def run_wrk(
+    url: str,
+    *,
+    seconds: float,
+    threads: int = 1,
+    connections: int = 4,
+    headers: Mapping[str, str] | None = None,
+    pause_ms: float = 0,
+    requests: list[tuple[str, Mapping[str, str]]] | None = None,
+) -> WrkResult:
+    """Closed-loop load: each connection sends its next request when the last one is answered,
+    ``pause_ms`` later (wrk's ``delay()`` hook): pacing keeps the workers below saturation."""
+    command = [
+        "wrk", f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency",
+        "--timeout", "10s",
+    ]  # fmt: skip
+    for name, value in (headers or {}).items():
+        command += ["-H", f"{name}: {value}"]
+    script = None
+    lua = f"function delay()\n  return {pause_ms:g}\nend\n" if pause_ms else ""
+    if requests:
+        lua += mixed_requests_lua(requests)
+    if lua:
+        import tempfile
+
+        script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
+        script.write(lua)
+        script.close()
+        command += ["-s", script.name]
+    command.append(url)
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
+    finally:
+        if script is not None:
+            os.unlink(script.name)
+    if result.returncode != 0:
+        raise RuntimeError(f"wrk failed:\n{result.stdout}\n{result.stderr}")
+    return parse_wrk(result.stdout)
+
+
+def mixed_requests_lua(requests: list[tuple[str, Mapping[str, str]]]) -> str:
+    """A wrk script sending ``requests`` (path, headers) in turn on every connection."""
+
+    def lua_string(text: str) -> str:
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+    formatted = ",\n".join(
+        '  wrk.format("GET", '
+        + lua_string(path)
+        + ", {"
+        + ", ".join(f"[{lua_string(k)}] = {lua_string(v)}" for k, v in headers.items())
+        + "})"
+        for path, headers in requests
+    )
+    return (
+        "local requests = nil\nlocal n = 0\n"
+        "function request()\n"
+        f"  if requests == nil then requests = {{\n{formatted}\n  }} end\n"
+        "  n = n % #requests + 1\n  return requests[n]\nend\n"
+    )
+
+
+def require_wrk() -> None:
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is needed: apt-get install -y wrk (Debian)")
