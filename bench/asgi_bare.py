@@ -7,8 +7,11 @@ Sentry features off), then Django's ASGI handler, which the SDK's Django integra
 HTTP only: the benchmark loads no sockets.
 """
 
+import os
+
 from django.core.handlers.asgi import ASGIHandler
 
+os.environ.setdefault("DATABASE_CONN_MAX_AGE", "0")  # as toolbox.asgi: Django's default
 import bench.wsgi_bare  # noqa: F401  (Django set up, bare sentry-sdk initialised)
 
 application = ASGIHandler()

@@ -16,6 +16,8 @@ import os
 import django
 
 os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings_bare"
+# The database connections toolbox.wsgi keeps (bench.asgi_bare sets 0 first, as toolbox.asgi).
+os.environ.setdefault("DATABASE_CONN_MAX_AGE", "60")
 django.setup(set_prefix=False)
 
 import sentry_sdk  # noqa: E402

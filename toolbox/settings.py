@@ -94,10 +94,11 @@ with exit_on_config_error():
     if _database["ENGINE"] == "django.db.backends.postgresql":
         # Fail fast when the database is down instead of hanging a worker.
         _database.setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
-    # Persistent connections: a new connection per request cost more than the lessons list's
-    # own queries (bench/README.md). Each request checks its connection before first use and
+    # Persistent connections: 60 s in WSGI workers (toolbox.wsgi sets that default; a new
+    # connection per request cost more than the lessons list's queries, bench/README.md), 0
+    # under ASGI, as Django advises. Each request checks its connection before first use and
     # replaces one that broke (CONN_HEALTH_CHECKS), so a database restart fails no request.
-    _database["CONN_MAX_AGE"] = env_int(os.environ, "DATABASE_CONN_MAX_AGE", 60)
+    _database["CONN_MAX_AGE"] = env_int(os.environ, "DATABASE_CONN_MAX_AGE", 0)
     _database["CONN_HEALTH_CHECKS"] = True
     DATABASES = {"default": _database}
 

@@ -1,18 +1,22 @@
 """Persistent database connections: one per worker, replaced when PostgreSQL drops it.
 
 A new connection per request cost more than the lessons list's own queries (bench/README.md), so
-workers keep theirs (``DATABASE_CONN_MAX_AGE``, 60 s by default) and check it before each
-request's first query. Checked here on PostgreSQL's side (``pg_stat_activity``) against gunicorn.
+WSGI workers keep theirs (``DATABASE_CONN_MAX_AGE``, 60 s by default there) and check it before
+each request's first query; ASGI processes keep Django's 0, as Django advises. Checked here on
+PostgreSQL's side (``pg_stat_activity``) against gunicorn.
 """
 
 from __future__ import annotations
+
+import subprocess
+import sys
 
 import httpx
 import psycopg
 import pytest
 
 from tests.faults.support import TEACHER, TEACHER_PASSWORD, production_env
-from tests.support.servers import load_settings, start_gunicorn
+from tests.support.servers import ROOT, app_environment, load_settings, start_gunicorn
 
 pytestmark = pytest.mark.slow
 
@@ -89,3 +93,22 @@ def test_bad_conn_max_age_stops_with_one_line(value):
         f"toolbox: configuration error: DATABASE_CONN_MAX_AGE={value!r} is invalid: "
         "expected a whole number >= 0"
     )
+
+
+@pytest.mark.parametrize(("entry", "expected"), [("toolbox.wsgi", "60"), ("toolbox.asgi", "0")])
+def test_connections_persist_by_default_only_in_wsgi_processes(entry, expected):
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            f"import {entry}; from django.conf import settings; "
+            "print(settings.DATABASES['default']['CONN_MAX_AGE'])",
+        ],
+        cwd=ROOT,
+        env=app_environment({"LOG_FILE": ""}),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == expected
