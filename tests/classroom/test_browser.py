@@ -168,6 +168,7 @@ def test_classroom__teacher_and_student_in_real_browsers(stack, browser):
     assert teacher.locator("progress").evaluate("p => p.value") == 100
     shot(teacher, "06-teacher-job-done")
     teacher.get_by_role("link", name="Open the quiz").click()
+    teacher.locator(".answers").first.wait_for(timeout=WAIT_MS)  # the review page has loaded
     assert teacher.locator(".answers li.right").count() == 3  # the teacher sees the answers
     explanations = teacher.locator("ol > li > p.meta").all_inner_texts()
     assert len(explanations) == 3 and all(explanations)
