@@ -8,15 +8,12 @@ PostgreSQL's side (``pg_stat_activity``) against gunicorn.
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import httpx
 import psycopg
 import pytest
 
 from tests.faults.support import TEACHER, TEACHER_PASSWORD, production_env
-from tests.support.servers import ROOT, app_environment, load_settings, start_gunicorn
+from tests.support.servers import load_settings, run_python, start_gunicorn
 
 pytestmark = pytest.mark.slow
 
@@ -97,18 +94,10 @@ def test_bad_conn_max_age_stops_with_one_line(value):
 
 @pytest.mark.parametrize(("entry", "expected"), [("toolbox.wsgi", "60"), ("toolbox.asgi", "0")])
 def test_connections_persist_by_default_only_in_wsgi_processes(entry, expected):
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            f"import {entry}; from django.conf import settings; "
-            "print(settings.DATABASES['default']['CONN_MAX_AGE'])",
-        ],
-        cwd=ROOT,
-        env=app_environment({"LOG_FILE": ""}),
-        capture_output=True,
-        text=True,
-        timeout=60,
+    result = run_python(
+        f"import {entry}; from django.conf import settings; "
+        "print(settings.DATABASES['default']['CONN_MAX_AGE'])",
+        LOG_FILE="",
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == expected

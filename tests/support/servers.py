@@ -89,8 +89,13 @@ def start_gunicorn(
 
 def load_settings(**environ: str) -> subprocess.CompletedProcess:
     """Import the settings in a fresh process with ``environ`` (how startup validation shows)."""
+    return run_python("import toolbox.settings", **environ)
+
+
+def run_python(code: str, **environ: str) -> subprocess.CompletedProcess:
+    """Run ``code`` in a fresh process of the app's environment plus ``environ``."""
     return subprocess.run(
-        [sys.executable, "-c", "import toolbox.settings"],
+        [sys.executable, "-c", code],
         cwd=ROOT,
         env=app_environment(environ),
         capture_output=True,
