@@ -11,8 +11,9 @@ from functools import lru_cache
 from typing import Any
 
 from monitoring.scrubbing.events import STRUCTURAL, scrub_event
-from monitoring.scrubbing.known import KnownSecrets, harvest_event, redact_event, redact_known
+from monitoring.scrubbing.known import KnownSecrets, harvest_event, redact_event
 from monitoring.scrubbing.messages import scrub_crumb, scrub_log
+from monitoring.scrubbing.patterns import FILTERED
 from monitoring.scrubbing.registry import registered_secrets
 
 __all__ = [
@@ -80,7 +81,12 @@ def before_send_log(log: Any, hint: Any, *, pii: bool) -> Any:
 def _redact_registered(item: Any) -> Any:
     """Breadcrumbs and logs have no harvest of their own: the registered secrets still go."""
     registered = registered_secrets()
-    return redact_known(item, registered) if registered and item is not None else item
+    if not registered or item is None:
+        return item
+    try:
+        return _known_registered(registered).walk(item)
+    except Exception:
+        return FILTERED  # as redact_known: what cannot be redacted is not sent
 
 
 def make_hooks(*, send_default_pii: bool) -> dict[str, Callable[..., Any]]:
