@@ -8,15 +8,28 @@ and worker shutdown stays quick.
 What is lost is counted where operators look (``/metrics``): the SDK reports every dropped item
 to ``record_lost_event`` (for its client reports), and we count the same calls by reason and data
 category, with every send attempt by outcome next to them.
+
+Each envelope goes over one kept-alive HTTP/1.1 connection (``SentryConnection``, the standard
+library's ``http.client``) rather than urllib3's pool manager: measured in the SDK's sender
+thread, urllib3's layers (pool lookup, URL parsing, retry and response objects) cost more CPU per
+envelope than the request itself, and every sampled transaction is one envelope. urllib3 is kept
+for what it does and we do not: proxies, custom socket options, TCP keep-alive probes.
 """
 
 from __future__ import annotations
 
+import http.client
+import os
+import ssl
+import threading
 from typing import Any
+from urllib.parse import urlsplit
 
+import certifi
 import urllib3
 from sentry_sdk.transport import HttpTransport
 from sentry_sdk.utils import capture_internal_exceptions
+from urllib3.util.wait import wait_for_read
 
 from monitoring.metrics import delivery
 from monitoring.metrics.registry import SENTRY_EVENTS_DROPPED, SENTRY_SEND_ATTEMPTS
@@ -54,8 +67,122 @@ def count_lost(reason: str, data_category: str | None, item: Any, quantity: int)
     SENTRY_EVENTS_DROPPED.labels(reason, data_category).inc(quantity)
 
 
+class SentryResponse:
+    """What the SDK reads of an answer: status, headers (case-insensitive ``get``), body."""
+
+    __slots__ = ("status", "headers", "data")
+
+    def __init__(self, status: int, headers: Any, data: bytes) -> None:
+        self.status, self.headers, self.data = status, headers, data
+
+    def close(self) -> None:
+        pass
+
+
+class SentryConnection:
+    """One persistent connection to Sentry, opened on first use and again whenever it dropped.
+
+    The SDK sends from one thread; the lock only keeps a second caller from interleaving
+    requests on the socket. Any error closes the connection (the next envelope opens a new one)
+    and is raised to the SDK, which drops the envelope: one attempt, as with urllib3 before.
+    """
+
+    def __init__(self, url: str, timeout: float, ssl_context: ssl.SSLContext | None) -> None:
+        parts = urlsplit(url)
+        self.host, self.port = parts.hostname or "", parts.port
+        self.timeout = timeout
+        self.ssl_context = ssl_context if parts.scheme == "https" else None
+        self._connection: http.client.HTTPConnection | None = None
+        self._targets: dict[str, str] = {}
+        self._lock = threading.Lock()
+
+    def _target(self, url: str) -> str:
+        target = self._targets.get(url)
+        if target is None:
+            parts = urlsplit(url)
+            target = parts.path + (f"?{parts.query}" if parts.query else "")
+            self._targets[url] = target
+        return target
+
+    def _open(self) -> http.client.HTTPConnection:
+        connection = self._connection
+        if connection is not None and connection.sock is not None:
+            # Readable while idle means Sentry closed it (or broke the protocol): start afresh,
+            # as urllib3 does, instead of losing the next envelope to a dead socket.
+            if not wait_for_read(connection.sock, timeout=0.0):
+                return connection
+            connection.close()
+        if self.ssl_context is not None:
+            connection = http.client.HTTPSConnection(
+                self.host, self.port, timeout=self.timeout, context=self.ssl_context
+            )
+        else:
+            connection = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
+        self._connection = connection
+        return connection
+
+    def request(
+        self, method: str, url: str, body: bytes | None = None, headers: Any = None
+    ) -> SentryResponse:
+        with self._lock:
+            connection = self._open()
+            try:
+                connection.request(method, self._target(url), body=body, headers=headers or {})
+                response = connection.getresponse()
+                data = response.read()
+            except BaseException:
+                self._close()
+                raise
+            if response.will_close:
+                self._close()
+            return SentryResponse(response.status, response.headers, data)
+
+    def _close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+    def close(self) -> None:
+        """Close it unless a request is under way: that one closes it when it fails or ends
+        (never wait here for a Sentry that hangs, this runs at worker shutdown)."""
+        if self._lock.acquire(blocking=False):
+            try:
+                self._close()
+            finally:
+                self._lock.release()
+
+
+def ssl_context(options: dict[str, Any]) -> ssl.SSLContext:
+    """Verify Sentry's certificate against the bundle the SDK would use (its ``ca_certs``
+    option, then ``SSL_CERT_FILE``/``REQUESTS_CA_BUNDLE``, then certifi); client certificate as
+    the SDK's ``cert_file``/``key_file`` (or ``CLIENT_CERT_FILE``/``CLIENT_KEY_FILE``)."""
+    context = ssl.create_default_context(
+        cafile=options["ca_certs"]
+        or os.environ.get("SSL_CERT_FILE")
+        or os.environ.get("REQUESTS_CA_BUNDLE")
+        or certifi.where()
+    )
+    cert_file = options["cert_file"] or os.environ.get("CLIENT_CERT_FILE")
+    if cert_file:
+        context.load_cert_chain(cert_file, options["key_file"] or os.environ.get("CLIENT_KEY_FILE"))
+    return context
+
+
 class MonitoringTransport(HttpTransport):
     TIMEOUT = SEND_TIMEOUT_SECONDS
+
+    def _make_pool(self) -> Any:
+        if self.parsed_dsn is None:
+            raise ValueError("Cannot create HTTP-based transport without valid DSN")
+        if self._resolve_proxy() or self.options["socket_options"] or self.options["keep_alive"]:
+            return super()._make_pool()
+        context = ssl_context(self.options) if self.parsed_dsn.scheme == "https" else None
+        return SentryConnection(str(self._auth.get_api_url()), self.TIMEOUT, context)
+
+    def kill(self) -> None:
+        super().kill()
+        if isinstance(self._pool, SentryConnection):
+            self._pool.close()
 
     def _get_pool_options(self) -> dict[str, Any]:
         options = super()._get_pool_options()

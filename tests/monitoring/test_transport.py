@@ -6,8 +6,12 @@ here we count connection attempts, which a closed port cannot do for us.
 
 from __future__ import annotations
 
+import http.client
+import ssl
+
 import pytest
 import sentry_sdk
+import trustme
 import urllib3
 from sentry_sdk.envelope import Item, PayloadRef
 
@@ -28,15 +32,21 @@ def attempts(outcome: str) -> float:
 
 @pytest.fixture
 def connection_attempts(monkeypatch) -> list[int]:
-    """The port of every TCP connection urllib3 opens (retries included)."""
+    """The port of every TCP connection the transport opens (urllib3's included)."""
     ports: list[int] = []
+    connect = http.client.HTTPConnection.connect
     new_conn = urllib3.connection.HTTPConnection._new_conn
 
     def counting(self):
         ports.append(self.port)
+        return connect(self)
+
+    def counting_urllib3(self):
+        ports.append(self.port)
         return new_conn(self)
 
-    monkeypatch.setattr(urllib3.connection.HTTPConnection, "_new_conn", counting)
+    monkeypatch.setattr(http.client.HTTPConnection, "connect", counting)
+    monkeypatch.setattr(urllib3.connection.HTTPConnection, "_new_conn", counting_urllib3)
     return ports
 
 
@@ -133,3 +143,103 @@ def test_metrics__sentry_delivery_block_in_json_and_prometheus_text(client, conf
     text = client.get("/metrics", headers={"Accept": "text/plain"}).content.decode()
     assert 'toolbox_sentry_events_dropped_total{category="error",reason="network_error"}' in text
     assert 'toolbox_sentry_send_attempts_total{outcome="network_error"}' in text
+
+
+def send_messages(count: int, prefix: str) -> None:
+    for number in range(count):
+        sentry_sdk.capture_message(f"{prefix} {number}", level="error")
+    sentry_sdk.flush(timeout=5)
+
+
+def test_transport__many_envelopes__one_kept_alive_connection(configure_sentry):
+    receiver = SentryReceiver().start()
+    try:
+        configure_sentry("production", dsn=receiver.dsn, traces_sample_rate=0)
+        send_messages(20, "kept alive")
+        assert len(receiver.events) == 20
+        assert receiver.connections == 1
+    finally:
+        receiver.stop()
+
+
+def test_transport__sentry_closed_the_idle_connection__next_envelope_on_a_new_one(
+    configure_sentry,
+):
+    """A Sentry (or a load balancer) that closes idle connections without saying so: the next
+    envelope must not be lost to the dead socket."""
+    receiver = SentryReceiver(close_after_answer=True).start()
+    try:
+        configure_sentry("production", dsn=receiver.dsn, traces_sample_rate=0)
+        lost_before = attempts("network_error")
+        for number in range(1, 6):
+            send_messages(1, f"after an idle close {number}")
+            receiver.wait_for(lambda r, n=number: r.closed_connections >= n)
+        assert len(receiver.events) == 5
+        assert receiver.connections == 5
+        assert attempts("network_error") == lost_before
+    finally:
+        receiver.stop()
+
+
+@pytest.fixture
+def tls_receiver(tmp_path):
+    """A receiver serving HTTPS with a certificate of a throwaway CA, and that CA's file."""
+    authority = trustme.CA()
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("127.0.0.1").configure_cert(context)
+    ca_file = tmp_path / "ca.pem"
+    authority.cert_pem.write_to_path(str(ca_file))
+    receiver = SentryReceiver(tls=context).start()
+    yield receiver, ca_file
+    receiver.stop()
+
+
+def test_transport__https__delivers_to_a_certificate_the_bundle_trusts(
+    configure_sentry, tls_receiver, monkeypatch
+):
+    receiver, ca_file = tls_receiver
+    monkeypatch.setenv("SSL_CERT_FILE", str(ca_file))  # as the SDK: ca_certs, then this
+    configure_sentry("production", dsn=receiver.dsn, traces_sample_rate=0)
+    assert receiver.dsn.startswith("https://")
+    send_messages(3, "over TLS")
+    assert len(receiver.events) == 3
+    assert receiver.connections == 1
+
+
+def test_transport__https__refuses_a_certificate_it_cannot_verify(
+    configure_sentry, tls_receiver, monkeypatch
+):
+    receiver, _ = tls_receiver
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+    monkeypatch.delenv("REQUESTS_CA_BUNDLE", raising=False)
+    configure_sentry("production", dsn=receiver.dsn, traces_sample_rate=0)
+    errors_before = dropped("network_error", "error")
+    send_messages(2, "to an unknown certificate")
+    assert receiver.events == []
+    assert dropped("network_error", "error") - errors_before == 2
+
+
+def test_transport__proxy_configured__sends_through_it(configure_sentry, monkeypatch):
+    """Proxies stay urllib3's job: with HTTP_PROXY set, envelopes go to the proxy."""
+    proxy = SentryReceiver().start()
+    try:
+        monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{proxy.port}")
+        monkeypatch.delenv("NO_PROXY", raising=False)
+        monkeypatch.delenv("no_proxy", raising=False)
+        unreachable = f"http://{PUBLIC_KEY}@sentry.invalid:{free_port()}/{PROJECT_ID}"
+        configure_sentry("production", dsn=unreachable, traces_sample_rate=0)
+        send_messages(2, "through the proxy")
+        assert len(proxy.events) == 2
+        assert proxy.envelopes[0].path.startswith("http://sentry.invalid:")
+    finally:
+        proxy.stop()
+
+
+def test_transport__envelopes_compressed_with_brotli_quality_1(sentry_receiver):
+    """The cheapest compression in CPU per envelope (bench/README.md), and one Sentry reads."""
+    sentry_sdk.capture_message("compressed", level="error")
+    sentry_sdk.flush(timeout=5)
+    (envelope,) = sentry_receiver.envelopes
+    assert envelope.request_headers["Content-Encoding"] == "br"
+    transport = sentry_sdk.get_client().transport
+    assert (transport._compression_algo, transport._compression_level) == ("br", 1)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import gzip
 import json
 import socket
+import ssl
 import threading
 import time
 import zlib
@@ -74,9 +75,21 @@ class SentryReceiver:
     """
 
     def __init__(
-        self, mode: str = "ok", retry_after: int = 60, keep_payloads: bool = True, port: int = 0
+        self,
+        mode: str = "ok",
+        retry_after: int = 60,
+        keep_payloads: bool = True,
+        port: int = 0,
+        tls: ssl.SSLContext | None = None,
+        close_after_answer: bool = False,
     ) -> None:
+        """``tls``: serve HTTPS with this server context. ``close_after_answer``: close each
+        connection after its answer without saying so (as a Sentry's idle timeout would)."""
         self.mode = mode
+        self.tls = tls
+        self.close_after_answer = close_after_answer
+        self.connections = 0
+        self.closed_connections = 0
         self.retry_after = retry_after
         self.keep_payloads = keep_payloads
         self.envelopes: list[Envelope] = []
@@ -92,6 +105,16 @@ class SentryReceiver:
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass
+
+            def setup(self) -> None:
+                super().setup()
+                with receiver._lock:
+                    receiver.connections += 1
+
+            def finish(self) -> None:
+                super().finish()
+                with receiver._lock:
+                    receiver.closed_connections += 1
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", "0"))
@@ -125,8 +148,12 @@ class SentryReceiver:
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
+                if receiver.close_after_answer:
+                    self.close_connection = True
 
         self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        if tls is not None:
+            self.server.socket = tls.wrap_socket(self.server.socket, server_side=True)
         self.server.daemon_threads = True
         self.port = self.server.server_address[1]
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -134,7 +161,7 @@ class SentryReceiver:
     @property
     def dsn(self) -> str:
         host = "127.0.0.1" if self.port == 80 else f"127.0.0.1:{self.port}"
-        return f"http://{PUBLIC_KEY}@{host}/{PROJECT_ID}"
+        return f"{'https' if self.tls else 'http'}://{PUBLIC_KEY}@{host}/{PROJECT_ID}"
 
     def start(self) -> SentryReceiver:
         self._thread.start()
