@@ -6,14 +6,15 @@ that makes it; a failing channel layer is reported to Sentry and logged instead.
 
 Every push carries the ``sentry-trace`` and ``baggage`` of the code that made it (the request
 that published a quiz, the Celery task running a job), and the consumer that delivers it
-continues that trace (``live.tracking.transaction``).
+continues that trace (``live.tracking.push``), and an id of its own: every socket of a group
+gets a copy, and each process makes one transaction of its copies, not one per socket.
 """
 
 from __future__ import annotations
 
 import logging
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import sentry_sdk
 from asgiref.sync import async_to_sync
@@ -21,6 +22,7 @@ from channels.layers import get_channel_layer
 from django.db import transaction
 
 from live.payloads import lesson_for_students, quiz_for_students
+from live.tracking import PUSH_ID
 from monitoring import errors
 from monitoring.errors import WEBSOCKET, mark_failure
 from monitoring.guards import sentry_active
@@ -76,7 +78,7 @@ def group_send(group: str, event: dict[str, Any]) -> bool:
 def group_send_on_commit(group: str, event: dict[str, Any]) -> None:
     """Send once the current database transaction commits (at once outside one), so that a
     socket that re-reads the database sees what the push announced. The trace is the caller's."""
-    event = {**event, "trace": trace_headers()}
+    event = {**event, "trace": trace_headers(), PUSH_ID: uuid4().hex}
     transaction.on_commit(lambda: group_send(group, event))
 
 

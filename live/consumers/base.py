@@ -146,10 +146,13 @@ class LiveConsumer(AsyncWebsocketConsumer):
             trusted=trusted,
         )
 
-    async def _fail(self, exc: BaseException, message_type: str, payload: Any) -> None:
+    async def _fail(
+        self, exc: BaseException, message_type: str, payload: Any, trace: Any = None
+    ) -> None:
         event_id = tracking.capture_failure(
-            exc, asgi_scope=self.scope, message_type=message_type, payload=payload
-        )
+            exc, asgi_scope=self.scope, message_type=message_type, payload=payload,
+            trace_headers=trace,
+        )  # fmt: skip
         frame = protocol.error_frame(
             "internal_error",
             "The server could not process this message; the error has been reported.",
@@ -206,14 +209,16 @@ class LiveConsumer(AsyncWebsocketConsumer):
             await super().dispatch(message)
             return
         # A push from the channel layer, in the trace of whoever pushed it.
-        with self._transaction("websocket.send", message_type, message.get("trace")):
+        name = f"{self.consumer_name}.{message_type}"
+        with tracking.push(self.scope, name=name, event=message) as traced:
             try:
                 await super().dispatch(message)
             except StopConsumer:
                 raise
             except Exception as exc:
-                payload = {k: v for k, v in message.items() if k != "trace"}
-                await self._fail(exc, message_type, payload)
+                payload = {k: v for k, v in message.items() if k not in tracking.PUSH_KEYS}
+                trace = None if traced else message.get("trace")
+                await self._fail(exc, message_type, payload, trace)
 
     async def websocket_connect(self, message: dict[str, Any]) -> None:
         self.opened_at = time.monotonic()

@@ -40,3 +40,18 @@ def test_dispatch_until_stopped__a_receive_that_swallows_one_cancel_still_ends()
 
     assert asyncio.run(scenario()) < 2
     assert swallowed == [True] and ended == [True]
+
+
+def test_first_delivery__once_per_push_id_and_the_memory_is_bounded(monkeypatch):
+    from collections import OrderedDict
+
+    from live import tracking
+
+    monkeypatch.setattr(tracking, "_recent_pushes", OrderedDict())
+    monkeypatch.setattr(tracking, "RECENT_PUSHES_KEPT", 3)
+    assert [tracking.first_delivery(i) for i in ("a", "a", "b", "a")] == [True, False, True, False]
+    assert tracking.first_delivery(None) and tracking.first_delivery(None)  # no id: always
+    for push_id in ("c", "d", "e"):
+        tracking.first_delivery(push_id)
+    assert list(tracking._recent_pushes) == ["c", "d", "e"]
+    assert tracking.first_delivery("a")  # forgotten: a copy that late gets a transaction again

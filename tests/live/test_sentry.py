@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+import sentry_sdk
+from channels.db import database_sync_to_async
 
 from accounts.models import Role
 from tests.accounts.factories import make_user
@@ -252,3 +254,80 @@ def test_socket__a_pages_sampling_decision_is_not_trusted(configure_sentry, teac
         assert receiver.transactions == []  # "-1" and sample_rand=0 forced nothing
     finally:
         receiver.stop()
+
+
+def broadcast_to_class(client, teacher, students, classroom, quiz_id) -> tuple[list[dict], str]:
+    """Every student's socket open, the quiz published over HTTP in a transaction of its own
+    (the test client bypasses Sentry's WSGI middleware): the frames they received and the
+    publisher's trace id."""
+
+    def publish() -> str:
+        with sentry_sdk.start_transaction(op="http.server", name="publish") as transaction:
+            path = f"/api/v1/quizzes/{quiz_id}/publish"
+            response = Api(client, teacher).post(path, {"classroom_id": classroom.pk})
+            assert response.status_code == 200
+            return transaction.trace_id
+
+    async def scenario():
+        sockets = [socket(f"/ws/classrooms/{classroom.pk}/", pupil) for pupil in students]
+        for ws in sockets:
+            await ws.connect(timeout=10)
+            assert (await receive(ws))["type"] == "ready"
+        trace_id = await database_sync_to_async(publish)()
+        frames = [await receive(ws) for ws in sockets]
+        for ws in sockets:
+            await ws.disconnect(code=1000)
+        return frames, trace_id
+
+    return run(scenario)
+
+
+def test_socket__a_broadcast_is_one_push_transaction_per_process_in_the_publishers_trace(
+    sentry_receiver, client, teacher
+):
+    """A class of 5 gets the quiz: one ``websocket.send`` transaction, not one per socket."""
+    students = [make_user(Role.STUDENT) for n in range(5)]
+    classroom = classroom_with(teacher, *students)
+    quiz = Api(client, teacher).post("/api/v1/quizzes/generate", QUIZ).json()
+
+    frames, trace_id = broadcast_to_class(client, teacher, students, classroom, quiz["id"])
+
+    assert [f["type"] for f in frames] == ["quiz.published"] * 5
+    push = sentry_receiver.wait_for(
+        lambda r: transactions_named(r, "ClassroomConsumer.content.published")
+    )[0]
+    assert push["contexts"]["trace"]["op"] == "websocket.send"
+    assert push["contexts"]["trace"]["trace_id"] == trace_id
+    sentry_receiver.wait_for(
+        lambda r: len(transactions_named(r, "ClassroomConsumer.disconnect")) == 5
+    )  # every socket's work has been sent by now
+    assert len(transactions_named(sentry_receiver, "ClassroomConsumer.content.published")) == 1
+
+
+def test_socket__a_push_failing_on_every_socket_is_reported_for_each_in_the_publishers_trace(
+    sentry_receiver, client, teacher, monkeypatch
+):
+    students = [make_user(Role.STUDENT) for n in range(3)]
+    classroom = classroom_with(teacher, *students)
+    quiz = Api(client, teacher).post("/api/v1/quizzes/generate", QUIZ).json()
+
+    async def broken(self, event):
+        raise RuntimeError("frame encoder unavailable")
+
+    monkeypatch.setattr("live.consumers.classrooms.ClassroomConsumer.content_published", broken)
+    frames, trace_id = broadcast_to_class(client, teacher, students, classroom, quiz["id"])
+
+    assert [(f["type"], f["code"], f["message_type"]) for f in frames] == [
+        ("error", "internal_error", "content.published")
+    ] * 3
+    failures = sentry_receiver.wait_for(
+        lambda r: len([e for e in r.events if e.get("exception")]) == 3 and r.events
+    )
+    assert {e["contexts"]["trace"]["trace_id"] for e in failures} == {trace_id}
+    assert {e["event_id"] for e in failures} == {f["event_id"] for f in frames}
+    for event in failures:
+        assert event["tags"]["websocket.message_type"] == "content.published"
+        assert "push_id" not in event["contexts"]["websocket_message"]["payload"]
+        assert relay_errors(event) == []
+    (push,) = transactions_named(sentry_receiver, "ClassroomConsumer.content.published")
+    assert push["contexts"]["trace"]["status"] == "internal_error"

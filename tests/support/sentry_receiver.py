@@ -16,6 +16,7 @@ import gzip
 import json
 import socket
 import ssl
+import sys
 import threading
 import time
 import zlib
@@ -66,6 +67,15 @@ def decode_body(body: bytes, encoding: str) -> bytes:
 
         return brotli.decompress(body)
     return body
+
+
+class QuietServer(ThreadingHTTPServer):
+    """Says nothing when a client drops its connection: an SDK keeps one open until its process
+    exits, which is not an error of the receiver's."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 class SentryReceiver:
@@ -151,7 +161,7 @@ class SentryReceiver:
                 if receiver.close_after_answer:
                     self.close_connection = True
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self.server = QuietServer(("127.0.0.1", port), Handler)
         if tls is not None:
             self.server.socket = tls.wrap_socket(self.server.socket, server_side=True)
         self.server.daemon_threads = True
