@@ -209,7 +209,7 @@ def stages(handler, endpoint: str, path: str, token: str, n: int = 300) -> None:
             - thread_cpu(envelope.serialize, n),
         ),
         (
-            "  of it: HTTP POST (urllib3, SDK bookkeeping)",
+            "  of it: HTTP POST (http.client, SDK bookkeeping)",
             thread_cpu(
                 lambda: transport._send_request(
                     body,
