@@ -49,6 +49,13 @@ def alive(pid: int) -> bool:
     return state != "Z"  # a zombie has exited; only its parent has not read its status yet
 
 
+def default_signals() -> None:
+    """The bench as started from a terminal: a runner started with ``nohup`` or ``&`` passes
+    SIGHUP or SIGINT on ignored, and the bench rightly leaves an ignored signal ignored."""
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
 def test_harness__interrupted_bench_leaves_no_server_running(tmp_path, signum):
     bench = subprocess.Popen(
@@ -58,6 +65,7 @@ def test_harness__interrupted_bench_leaves_no_server_running(tmp_path, signum):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=default_signals,
     )
     try:
         line = bench.stdout.readline()

@@ -262,11 +262,14 @@ def broadcast_to_class(client, teacher, students, classroom, quiz_id) -> tuple[l
     publisher's trace id."""
 
     def publish() -> str:
-        with sentry_sdk.start_transaction(op="http.server", name="publish") as transaction:
-            path = f"/api/v1/quizzes/{quiz_id}/publish"
-            response = Api(client, teacher).post(path, {"classroom_id": classroom.pk})
-            assert response.status_code == 200
-            return transaction.trace_id
+        # A scope of its own, as Sentry's WSGI middleware gives each request: the teacher set
+        # on it must not stay on the test process's scope for later tests.
+        with sentry_sdk.isolation_scope():
+            with sentry_sdk.start_transaction(op="http.server", name="publish") as transaction:
+                path = f"/api/v1/quizzes/{quiz_id}/publish"
+                response = Api(client, teacher).post(path, {"classroom_id": classroom.pk})
+                assert response.status_code == 200
+                return transaction.trace_id
 
     async def scenario():
         sockets = [socket(f"/ws/classrooms/{classroom.pk}/", pupil) for pupil in students]
