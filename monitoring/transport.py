@@ -176,7 +176,14 @@ class MonitoringTransport(HttpTransport):
             raise ValueError("Cannot create HTTP-based transport without valid DSN")
         if self._resolve_proxy() or self.options["socket_options"] or self.options["keep_alive"]:
             return super()._make_pool()
-        context = ssl_context(self.options) if self.parsed_dsn.scheme == "https" else None
+        context = None
+        if self.parsed_dsn.scheme == "https":
+            try:
+                context = ssl_context(self.options)
+            except OSError:
+                # A CA bundle or client certificate that cannot be read must not stop the app:
+                # the SDK's own pool, whose sends then fail (and are counted as lost).
+                return super()._make_pool()
         return SentryConnection(str(self._auth.get_api_url()), self.TIMEOUT, context)
 
     def kill(self) -> None:

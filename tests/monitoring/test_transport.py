@@ -243,3 +243,16 @@ def test_transport__envelopes_compressed_with_brotli_quality_1(sentry_receiver):
     assert envelope.request_headers["Content-Encoding"] == "br"
     transport = sentry_sdk.get_client().transport
     assert (transport._compression_algo, transport._compression_level) == ("br", 1)
+
+
+def test_transport__unreadable_ca_bundle__the_app_runs_and_the_loss_is_counted(
+    configure_sentry, tls_receiver, monkeypatch, tmp_path
+):
+    receiver, _ = tls_receiver
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "missing.pem"))
+    configure_sentry("production", dsn=receiver.dsn, traces_sample_rate=0)  # does not raise
+    assert sentry_sdk.get_client().is_active()
+    errors_before = dropped("network_error", "error")
+    send_messages(1, "with a CA bundle that is not there")
+    assert receiver.events == []
+    assert dropped("network_error", "error") - errors_before == 1
