@@ -13,7 +13,6 @@ from typing import Any
 from monitoring.scrubbing.events import STRUCTURAL, scrub_event
 from monitoring.scrubbing.known import KnownSecrets, harvest_event, redact_event
 from monitoring.scrubbing.messages import scrub_crumb, scrub_log
-from monitoring.scrubbing.patterns import FILTERED
 from monitoring.scrubbing.registry import registered_secrets
 
 __all__ = [
@@ -83,10 +82,7 @@ def _redact_registered(item: Any) -> Any:
     registered = registered_secrets()
     if not registered or item is None:
         return item
-    try:
-        return _known_registered(registered).walk(item)
-    except Exception:
-        return FILTERED  # as redact_known: what cannot be redacted is not sent
+    return _known_registered(registered).redact(item)
 
 
 def make_hooks(*, send_default_pii: bool) -> dict[str, Callable[..., Any]]:

@@ -116,6 +116,13 @@ class KnownSecrets:
             return self.text(str(value))
         return value
 
+    def redact(self, value: Any) -> Any:
+        """:meth:`walk` that never raises: what cannot be redacted is not sent (``[Filtered]``)."""
+        try:
+            return self.walk(value) if self else value
+        except Exception:
+            return FILTERED
+
 
 def _forms(value: str) -> set[str]:
     """The value as it may appear in text: plain, URL-encoded, JSON- or repr-escaped."""
@@ -179,9 +186,9 @@ def redact_known(value: Any, values: Iterable[str]) -> Any:
     the whole value becomes ``[Filtered]``."""
     try:
         known = KnownSecrets(values)
-        return known.walk(value) if known else value
     except Exception:
         return FILTERED
+    return known.redact(value)
 
 
 def redact_event(event: dict[str, Any], known: KnownSecrets, keep: Iterable[str]) -> dict[str, Any]:
