@@ -4,6 +4,7 @@ the local server), a teacher in it, and the environment of a production deployme
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings as django_settings
 
@@ -29,6 +30,14 @@ def postgres_settings() -> dict:
 
 
 TEACHER, TEACHER_PASSWORD = "fault-teacher", "fault-maple-kite-42"
+
+
+def through(proxy, url: str) -> str:
+    """``url`` with the database reached through ``proxy`` (a ``TcpProxy``) on loopback."""
+    parts = urlsplit(url)
+    netloc = parts.netloc.rsplit("@", 1)
+    host = f"127.0.0.1:{proxy.port}"
+    return urlunsplit(parts._replace(netloc=f"{netloc[0]}@{host}" if len(netloc) == 2 else host))
 
 
 def postgres_available() -> bool:

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import threading
 import time
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import httpx
 import psycopg
 import pytest
 
-from tests.faults.support import SCRAPER, TEACHER, TEACHER_PASSWORD, production_env
+from tests.faults.support import SCRAPER, TEACHER, TEACHER_PASSWORD, production_env, through
 from tests.faults.tcp_proxy import TcpProxy
 from tests.support.sentry_receiver import SentryReceiver
 from tests.support.servers import start_gunicorn
@@ -26,13 +26,6 @@ PASSWORD = TEACHER_PASSWORD
 UNAVAILABLE = {"detail": "Service temporarily unavailable"}
 QUIZ = {"subject": "mathematics", "grade_level": 6, "question_count": 12, "seed": 3}
 TERRAIN = {"size": 128, "seed": 5, "biome": "islands"}
-
-
-def through(proxy: TcpProxy, url: str) -> str:
-    parts = urlsplit(url)
-    netloc = parts.netloc.rsplit("@", 1)
-    host = f"127.0.0.1:{proxy.port}"
-    return urlunsplit(parts._replace(netloc=f"{netloc[0]}@{host}" if len(netloc) == 2 else host))
 
 
 def assert_unavailable(response: httpx.Response) -> None:

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from tests.faults.support import production_env
+from tests.faults.support import postgres_available, postgres_settings, production_env, through
 from tests.faults.tcp_proxy import TcpProxy
 from tests.support.sentry_receiver import SentryReceiver
 from tests.support.servers import ServerDatabase, run_manage, start_gunicorn
@@ -30,19 +30,16 @@ PASSWORD = "a-long-enough-password-42"
 
 
 @pytest.fixture
-def database(tmp_path, settings) -> Iterator[ServerDatabase]:
-    database = ServerDatabase(tmp_path, settings.DATABASES["default"])
+def database(tmp_path) -> Iterator[ServerDatabase]:
+    """PostgreSQL, the production database (the local one when the suite runs on SQLite): the
+    outage is a TCP proxy in front of it, which a SQLite file would not go through."""
+    if not postgres_available():
+        pytest.skip("no PostgreSQL to take down")
+    database = ServerDatabase(tmp_path, postgres_settings())
     run_manage(database.url, "create_user", STUDENT, "--role", "student", "--password", PASSWORD)
     run_manage(database.url, "create_user", TEACHER, "--role", "teacher", "--password", PASSWORD)
     yield database
     database.drop()
-
-
-def through(proxy: TcpProxy, url: str) -> str:
-    parts = urlsplit(url)
-    credentials, _host = parts.netloc.rsplit("@", 1) if "@" in parts.netloc else ("", "")
-    netloc = f"127.0.0.1:{proxy.port}"
-    return parts._replace(netloc=f"{credentials}@{netloc}" if credentials else netloc).geturl()
 
 
 def server_env(receiver: SentryReceiver, database_url: str, log_file: str) -> dict[str, str]:
