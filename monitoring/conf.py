@@ -7,6 +7,7 @@ API settings, read with the strict readers of :mod:`monitoring.env`.
 from __future__ import annotations
 
 import socket
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -37,6 +38,14 @@ DEVELOPMENT_ENVIRONMENTS = frozenset({"development", "dev", "local", "test"})
 # environments, 10% everywhere else (production, staging, ...).
 DEVELOPMENT_DEFAULT_RATE = 1.0
 NON_DEVELOPMENT_DEFAULT_RATE = 0.1
+
+# Profiling samples other threads' frames from a thread of its own, which on CPython 3.11 can
+# crash the whole process with SIGSEGV (a race on 3.11's lazily created frame objects; seen here
+# in the test suite, and reported as getsentry/sentry-python#6119 and #2386). A crashed worker
+# loses its in-flight requests and cannot even report itself, so on 3.11 profiling is off unless
+# SENTRY_PROFILES_SAMPLE_RATE (or the admin override) turns it on; from 3.12 it follows the
+# environment's rate like traces.
+PROFILER_SAFE_PYTHON = (3, 12)
 
 # The lowest level of the Python log records sent to Sentry Logs. Each record sent costs about
 # 80 µs of the request that logs it (bench/README.md), and INFO lines (a login, a lesson
@@ -82,7 +91,7 @@ class SentryConfig:
     release: str = "0.0.0"
     server_name: str = field(default_factory=socket.gethostname)
     traces_sample_rate: float = 1.0
-    profiles_sample_rate: float = 1.0
+    profiles_sample_rate: float = field(default_factory=lambda: default_profiles_rate(DEVELOPMENT))
     send_default_pii: bool = False
     enable_logs: bool = True
     logs_level: str = DEVELOPMENT_LOGS_LEVEL  # one of LOG_LEVELS; see default_logs_level
@@ -120,7 +129,7 @@ class SentryConfig:
         values: dict[str, object] = {
             "environment": environment,
             "traces_sample_rate": rate,
-            "profiles_sample_rate": rate,
+            "profiles_sample_rate": default_profiles_rate(environment),
             "logs_level": default_logs_level(environment),
         }
         values.update(overrides)
@@ -146,7 +155,9 @@ class SentryConfig:
             release=env_str(environ, "SENTRY_RELEASE") or release_from_env(environ, app_version),
             server_name=env_str(environ, "SENTRY_SERVER_NAME") or socket.gethostname(),
             traces_sample_rate=default_rate(environment) if traces is None else traces,
-            profiles_sample_rate=default_rate(environment) if profiles is None else profiles,
+            profiles_sample_rate=default_profiles_rate(environment)
+            if profiles is None
+            else profiles,
             send_default_pii=env_bool(environ, "SENTRY_SEND_DEFAULT_PII", False),
             enable_logs=env_bool(environ, "SENTRY_ENABLE_LOGS", True),
             # Empty (as .env.sentry.example leaves it) means the environment's default.
@@ -217,6 +228,18 @@ def default_rate(environment: str) -> float:
     if is_hardened_environment(environment):
         return NON_DEVELOPMENT_DEFAULT_RATE
     return DEVELOPMENT_DEFAULT_RATE
+
+
+def profiler_is_safe(python: tuple[int, ...] = sys.version_info[:2]) -> bool:
+    """Whether this Python can run the SDK's sampling profiler without risking a crash."""
+    return tuple(python[:2]) >= PROFILER_SAFE_PYTHON
+
+
+def default_profiles_rate(
+    environment: str, python: tuple[int, ...] = sys.version_info[:2]
+) -> float:
+    """The environment's rate, or 0 on a Python where profiling can crash the process."""
+    return default_rate(environment) if profiler_is_safe(python) else 0.0
 
 
 # ---- Sentry's REST API (manage.py sentry_provision / sentry_release) ----

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 import threading
 from typing import Any
 
@@ -20,7 +21,7 @@ from sentry_sdk.integrations.django import DjangoIntegration
 from sentry_sdk.integrations.logging import LoggingIntegration
 
 from monitoring import runtime
-from monitoring.conf import SentryConfig
+from monitoring.conf import SentryConfig, profiler_is_safe
 from monitoring.errors import classify_event
 from monitoring.middleware import UNTRACED_PATHS, request_event_processor
 from monitoring.scrubbing import make_hooks
@@ -88,7 +89,19 @@ def apply_profiles_rate(old: runtime.RuntimeSettings, new: runtime.RuntimeSettin
     if scheduler is None:
         return
     rate = runtime.effective_profiles_rate()
+    warn_if_profiling_is_unsafe(rate, "the admin's profiles sample rate")
     scheduler.sampled = continuous_profiler.determine_profile_session_sampling_decision(rate)
+
+
+def warn_if_profiling_is_unsafe(rate: float, what: str) -> None:
+    """Say in the log, at every switch-on, that profiling can crash this Python's workers."""
+    if rate > 0 and not profiler_is_safe():
+        logging.getLogger(__name__).warning(
+            "%s turns profiling on, which can crash a worker with SIGSEGV on Python %d.%d "
+            "(monitoring/conf.py, PROFILER_SAFE_PYTHON); run Python 3.12+ to profile safely",
+            what,
+            *sys.version_info[:2],
+        )
 
 
 runtime.on_change(apply_profiles_rate)
@@ -205,6 +218,7 @@ def init_sentry(config: SentryConfig) -> bool:
             sdk_debug = bool(options.get("debug"))
             logging.getLogger(SDK_LOGGER).setLevel(logging.DEBUG if sdk_debug else logging.INFO)
             sentry_sdk.init(**options)
+            warn_if_profiling_is_unsafe(config.profiles_sample_rate, "SENTRY_PROFILES_SAMPLE_RATE")
             keep_pii_rule(config)
             scope = sentry_sdk.get_global_scope()
             scope.set_context("application", application_context(config))

@@ -3,6 +3,7 @@ import time
 import pytest
 import sentry_sdk
 
+from monitoring.conf import default_profiles_rate
 from monitoring.sentry import is_initialized
 from tests.support.sentry_receiver import HangingServer, SentryReceiver, free_port, relay_errors
 from tests.support.servers import start_gunicorn
@@ -32,7 +33,7 @@ def test_sentry_status__active_in_development(sentry_receiver, http):
     assert body["dsn_configured"] is True
     assert body["environment"] == "development"
     assert body["release"] == "toolbox@9.9.9-test"
-    assert body["sample_rates"] == {"traces": 1.0, "profiles": 1.0}
+    assert body["sample_rates"] == {"traces": 1.0, "profiles": default_profiles_rate("development")}
     assert set(body["integration_features"]) == FEATURES
     assert all(body["integration_features"].values())
     # Never the DSN or its key.
@@ -53,7 +54,10 @@ def test_sentry_status__production_rates_and_no_performance_at_zero(
         configure_sentry("production", dsn=receiver.dsn)
         body = http.get("/sentry/status", headers=SCRAPER).json()
         assert body["environment"] == "production"
-        assert body["sample_rates"] == {"traces": 0.1, "profiles": 0.1}
+        assert body["sample_rates"] == {
+            "traces": 0.1,
+            "profiles": default_profiles_rate("production"),
+        }
         assert body["integration_features"]["performance_monitoring"] is True
 
         configure_sentry("production", dsn=receiver.dsn, traces_sample_rate=0.0)

@@ -3,7 +3,7 @@ import sys
 
 import pytest
 
-from monitoring.conf import SentryConfig
+from monitoring.conf import SentryConfig, default_profiles_rate, profiler_is_safe
 from monitoring.env import ConfigError
 from tests.support.servers import ROOT, app_environment
 
@@ -20,7 +20,8 @@ def test_sentry_config__development_defaults():
     assert cfg.dsn == ""
     assert not cfg.dsn_configured
     assert cfg.environment == "development"
-    assert (cfg.traces_sample_rate, cfg.profiles_sample_rate) == (1.0, 1.0)
+    assert cfg.traces_sample_rate == 1.0
+    assert cfg.profiles_sample_rate == (1.0 if profiler_is_safe() else 0.0)
     assert cfg.send_default_pii is False
     assert cfg.enable_logs is True
     # APP_VERSION and the checkout's commit (tests/ops/test_release.py covers the variants).
@@ -30,8 +31,28 @@ def test_sentry_config__development_defaults():
 
 def test_sentry_config__production_defaults_to_ten_percent():
     cfg = config(SENTRY_ENVIRONMENT="production")
-    assert (cfg.traces_sample_rate, cfg.profiles_sample_rate) == (0.1, 0.1)
+    assert cfg.traces_sample_rate == 0.1
+    assert cfg.profiles_sample_rate == (0.1 if profiler_is_safe() else 0.0)
     assert cfg.traces_rate_source == "default"
+
+
+@pytest.mark.parametrize(
+    ("python", "development", "production"),
+    [((3, 11), 0.0, 0.0), ((3, 12), 1.0, 0.1), ((3, 13), 1.0, 0.1), ((4, 0), 1.0, 0.1)],
+)
+def test_default_profiles_rate__off_where_the_profiler_can_crash_the_process(
+    python, development, production
+):
+    assert profiler_is_safe(python) is (python >= (3, 12))
+    assert default_profiles_rate("development", python) == development
+    assert default_profiles_rate("production", python) == production
+
+
+def test_sentry_config__profiling_can_be_turned_on_explicitly_on_any_python():
+    cfg = config(SENTRY_PROFILES_SAMPLE_RATE="0.25")
+    assert cfg.profiles_sample_rate == 0.25
+    assert cfg.profiles_rate_source == "env"
+    assert config().profiles_rate_source == "default"
 
 
 def test_sentry_config__staging_samples_like_production():

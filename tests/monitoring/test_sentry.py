@@ -5,7 +5,8 @@ import sentry_sdk
 from sentry_sdk.integrations.django import DjangoIntegration
 from sentry_sdk.integrations.logging import LoggingIntegration
 
-from monitoring.conf import SentryConfig
+import monitoring.sentry
+from monitoring.conf import SentryConfig, default_profiles_rate
 from monitoring.sentry import build_options, init_sentry, is_initialized
 from monitoring.tracing import TRUSTED_PARENT
 from tests.support.sentry_receiver import SentryReceiver, relay_errors
@@ -30,7 +31,7 @@ def test_build_options__development_traces_everything_but_probes():
     assert sampler(sampling_context("/metrics")) == 0.0
     assert sampler(sampling_context("/sentry/status", "HEAD")) == 0.0
     assert sampler(sampling_context("/sentry/status", "OPTIONS")) == 0.0
-    assert options["profile_session_sample_rate"] == 1.0
+    assert options["profile_session_sample_rate"] == default_profiles_rate("development")
 
 
 def test_build_options__production_samples_ten_percent_and_follows_trusted_parent_only():
@@ -40,7 +41,7 @@ def test_build_options__production_samples_ten_percent_and_follows_trusted_paren
     assert sampler(sampling_context("/sentry/status", parent_sampled=True, trusted=True)) == 1.0
     assert sampler(sampling_context("/sentry/status", parent_sampled=True)) == 0.1
     assert sampler(sampling_context("/health", parent_sampled=True, trusted=True)) == 0.0
-    assert options["profile_session_sample_rate"] == 0.1
+    assert options["profile_session_sample_rate"] == default_profiles_rate("production")
 
 
 def test_build_options__integrations_and_identity():
@@ -71,6 +72,27 @@ def test_init_sentry__is_idempotent(sentry_receiver, settings):
     client = sentry_sdk.get_client()
     assert init_sentry(settings.SENTRY) is True
     assert sentry_sdk.get_client() is client
+
+
+@pytest.mark.parametrize("safe", [False, True])
+def test_init_sentry__profiling_switched_on_where_it_can_crash_is_logged(
+    configure_sentry, monkeypatch, caplog, safe
+):
+    monkeypatch.setattr(monitoring.sentry, "profiler_is_safe", lambda: safe)
+    receiver = SentryReceiver().start()
+    try:
+        with caplog.at_level(logging.WARNING, logger="monitoring.sentry"):
+            configure_sentry("production", dsn=receiver.dsn, profiles_sample_rate=0.0)
+            configure_sentry("production", dsn=receiver.dsn, profiles_sample_rate=0.5)
+    finally:
+        receiver.stop()
+    warnings = [r.getMessage() for r in caplog.records if r.name == "monitoring.sentry"]
+    if safe:
+        assert warnings == []
+    else:
+        [warning] = warnings  # only the config that profiles
+        assert warning.startswith("SENTRY_PROFILES_SAMPLE_RATE turns profiling on")
+        assert "SIGSEGV" in warning
 
 
 def test_sampling__unsampled_probe_sends_no_transaction(sentry_receiver, http):
