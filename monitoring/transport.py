@@ -67,6 +67,11 @@ def count_lost(reason: str, data_category: str | None, item: Any, quantity: int)
     SENTRY_EVENTS_DROPPED.labels(reason, data_category).inc(quantity)
 
 
+# Sentry answers an envelope with a few bytes of JSON; a DSN pointing at something else (a
+# misconfigured proxy, a hostile host) must not make the sender thread hold a body of any size.
+MAX_ANSWER_BYTES = 64 * 1024
+
+
 class SentryResponse:
     """What the SDK reads of an answer: status, headers (case-insensitive ``get``), body."""
 
@@ -129,12 +134,14 @@ class SentryConnection:
             try:
                 connection.request(method, self._target(url), body=body, headers=headers or {})
                 response = connection.getresponse()
-                data = response.read()
+                data = response.read(MAX_ANSWER_BYTES + 1)
             except BaseException:
                 self._close()
                 raise
-            if response.will_close:
+            if response.will_close or len(data) > MAX_ANSWER_BYTES:
+                # Longer than any answer of Sentry's: leave the rest unread, with the socket.
                 self._close()
+                data = data[:MAX_ANSWER_BYTES]
             return SentryResponse(response.status, response.headers, data)
 
     def _close(self) -> None:

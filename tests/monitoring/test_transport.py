@@ -16,7 +16,7 @@ import urllib3
 from sentry_sdk.envelope import Item, PayloadRef
 
 from monitoring.metrics.registry import SENTRY_EVENTS_DROPPED, SENTRY_SEND_ATTEMPTS
-from monitoring.transport import count_lost, send_outcome
+from monitoring.transport import MAX_ANSWER_BYTES, SentryConnection, count_lost, send_outcome
 from tests.support.sentry_receiver import PROJECT_ID, PUBLIC_KEY, SentryReceiver, free_port
 
 pytestmark = pytest.mark.django_db
@@ -177,6 +177,31 @@ def test_transport__sentry_closed_the_idle_connection__next_envelope_on_a_new_on
         assert len(receiver.events) == 5
         assert receiver.connections == 5
         assert attempts("network_error") == lost_before
+    finally:
+        receiver.stop()
+
+
+def test_transport__an_endless_answer__read_up_to_the_cap_and_the_connection_dropped(
+    configure_sentry,
+):
+    """A DSN pointing at something that is not Sentry: an 8 MB answer to each envelope costs
+    the sender thread 64 KiB, and the next envelope goes on a fresh connection."""
+    receiver = SentryReceiver(answer_padding=8 * 1024 * 1024).start()
+    try:
+        connection = SentryConnection(f"http://127.0.0.1:{receiver.port}/", 5, None)
+        body = b'{}\n{"type":"event","length":2}\n{}\n'
+        url = f"http://127.0.0.1:{receiver.port}/api/{PROJECT_ID}/envelope/"
+        response = connection.request("POST", url, body)
+        assert response.status == 200
+        assert len(response.data) == MAX_ANSWER_BYTES
+        assert connection._connection is None  # the rest was left unread, with its socket
+
+        configure_sentry("production", dsn=receiver.dsn, traces_sample_rate=0)
+        lost_before, events_before = attempts("network_error"), len(receiver.events)
+        send_messages(3, "endless answer")
+        assert len(receiver.events) == events_before + 3
+        assert attempts("network_error") == lost_before
+        assert receiver.connections == 1 + 3
     finally:
         receiver.stop()
 

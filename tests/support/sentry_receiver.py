@@ -92,10 +92,14 @@ class SentryReceiver:
         port: int = 0,
         tls: ssl.SSLContext | None = None,
         close_after_answer: bool = False,
+        answer_padding: int = 0,
     ) -> None:
         """``tls``: serve HTTPS with this server context. ``close_after_answer``: close each
-        connection after its answer without saying so (as a Sentry's idle timeout would)."""
+        connection after its answer without saying so (as a Sentry's idle timeout would).
+        ``answer_padding``: that many bytes of whitespace after each accepted envelope's JSON
+        answer (a DSN pointing at something that is not Sentry)."""
         self.mode = mode
+        self.answer_padding = answer_padding
         self.tls = tls
         self.close_after_answer = close_after_answer
         self.connections = 0
@@ -149,7 +153,7 @@ class SentryReceiver:
                 envelope = Envelope(headers, items, raw, self.path, dict(self.headers))
                 with receiver._lock:
                     receiver.envelopes.append(envelope)
-                self._answer(200, {}, b"{}")
+                self._answer(200, {}, b"{}" + b" " * receiver.answer_padding)
 
             def _answer(self, status: int, headers: dict[str, str], body: bytes = b"") -> None:
                 self.send_response(status)
