@@ -237,6 +237,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rate", type=float, default=0.1, help="traces rate for --profile")
     parser.add_argument("--logs-level", help="SENTRY_LOGS_LEVEL for this run")
     parser.add_argument("--top", type=int, default=35)
+    parser.add_argument("--dump", help="with --profile: also write the cProfile stats to this file")
     parser.add_argument(
         "--stages", action="store_true", help="split a sampled transaction's CPU into its stages"
     )
@@ -280,6 +281,8 @@ def run(args: argparse.Namespace, tmp: Path, dsn: str) -> int:
             profiler.enable()
             loop(handler, path, tok, args.requests)
             profiler.disable()
+            if args.dump:
+                profiler.dump_stats(args.dump)  # for pstats' callers/callees
             out = io.StringIO()
             stats = pstats.Stats(profiler, stream=out)
             stats.sort_stats("cumulative").print_stats(args.top)
