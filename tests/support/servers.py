@@ -60,14 +60,19 @@ def app_environment(extra: Mapping[str, str]) -> dict[str, str]:
 
 
 def start_gunicorn(
-    tmp_path: Path, env: Mapping[str, str], *, workers: int = 1, wait_path: str = "/sentry/status"
+    tmp_path: Path,
+    env: Mapping[str, str],
+    *,
+    workers: int = 1,
+    threads: int = 1,
+    wait_path: str = "/sentry/status",
 ) -> AppServer:
     port = free_port()
     log_path = tmp_path / f"gunicorn-{port}.log"
     command = [
         sys.executable, "-m", "gunicorn", "toolbox.wsgi",
         "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-        "--graceful-timeout", "5", "--log-level", "warning",
+        "--threads", str(threads), "--graceful-timeout", "5", "--log-level", "warning",
     ]  # fmt: skip
     log = log_path.open("wb")
     process = subprocess.Popen(
