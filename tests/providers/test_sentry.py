@@ -7,7 +7,7 @@ import sentry_sdk
 
 from tests.support.api import live_login
 from tests.support.envelopes import breadcrumbs, children_of, spans_by_op, transaction_named
-from tests.support.llm import OPAQUE_PLANTED_KEY, PLANTED_KEY
+from tests.support.llm import OPAQUE_PLANTED_KEY, PLANTED_KEY, RESET_SECONDS
 from tests.support.sentry_receiver import relay_errors
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -129,7 +129,7 @@ def test_breaker_open__one_warning_event_then_offline_without_events(
     assert relay_errors(warning) == []
     assert warning["message"] == (
         "Circuit breaker openai opened after 2 consecutive failures: "
-        "the offline generator answers for 0.3 s"
+        f"the offline generator answers for {RESET_SECONDS:g} s"
     )
     assert warning["tags"]["component"] == "providers"
     assert warning["tags"]["error_category"] == "external_api"
