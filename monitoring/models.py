@@ -28,7 +28,10 @@ class MonitoringSettings(models.Model):
         null=True,
         blank=True,
         validators=RATE_VALIDATORS,
-        help_text="Share of worker processes profiled, 0 to 1. Empty: SENTRY_PROFILES_SAMPLE_RATE.",
+        help_text=(
+            "Share of worker processes profiled, 0 to 1. Empty: SENTRY_PROFILES_SAMPLE_RATE. "
+            "On Python 3.11 profiling can crash a worker (README, Profiling and Python 3.11)."
+        ),
     )
     never_traced_paths = models.TextField(
         blank=True,
