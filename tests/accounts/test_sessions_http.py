@@ -4,16 +4,15 @@ token, a password change, deactivation and logout all end the session for good."
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 
 import httpx
 import pytest
-from django.conf import settings as django_settings
 from django.core.cache import cache
 
 from accounts.models import User
 from tests.accounts.factories import PASSWORD, make_user
-from tests.support.servers import ServerDatabase, run_manage, start_gunicorn
+from tests.support.deploy import ADMIN, ADMIN_PASSWORD
+from tests.support.servers import start_gunicorn
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -54,35 +53,20 @@ def test_token_responses__are_never_cached(http):
     assert response.headers["Pragma"] == "no-cache"
 
 
-RACER, RACER_PASSWORD = "refresh-racer", "racer-maple-kite-42"
-
-
-@pytest.fixture(scope="module")
-def racing_database(tmp_path_factory) -> Iterator[ServerDatabase]:
-    """The suite's kind of database (a SQLite file, or PostgreSQL), for servers of their own.
-
-    Not the suite's test server: on SQLite its threads share one in-memory connection, on which
-    one request's row count can be another's (it once let two refreshes both win), which no real
-    server does."""
-    database = ServerDatabase(
-        tmp_path_factory.mktemp("racing-db"), django_settings.DATABASES["default"]
-    )
-    run_manage(database.url, "create_user", RACER, "--password", RACER_PASSWORD)
-    yield database
-    database.drop()
-
-
 @pytest.mark.slow
 def test_refresh__eight_concurrent_refreshes_with_one_token_have_one_winner(
-    tmp_path, racing_database
+    tmp_path, server_database
 ):
-    """Against gunicorn, eight requests at once: two processes of four threads."""
-    env = {"DATABASE_URL": racing_database.url, "LOG_FILE": ""}
+    """Against gunicorn, eight requests at once: two processes of four threads, on a database
+    of their own. Not the suite's test server: on SQLite its threads share one in-memory
+    connection, on which one request's row count can be another's (it once let two refreshes
+    both win), which no real server does."""
+    env = {"DATABASE_URL": server_database.url, "LOG_FILE": ""}
     server = start_gunicorn(tmp_path, env, workers=2, threads=4, wait_path="/health")
     try:
         with httpx.Client(base_url=server.url, timeout=30) as http:
             response = http.post(
-                "/api/v1/auth/login", json={"username": RACER, "password": RACER_PASSWORD}
+                "/api/v1/auth/login", json={"username": ADMIN, "password": ADMIN_PASSWORD}
             )
             assert response.status_code == 200, response.text
             stolen = response.json()
