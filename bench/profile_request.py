@@ -8,7 +8,7 @@
 Production settings (DEBUG off, SQLite in a temporary folder, our JSON logs on) with the DSN of a
 loopback receiver that only counts. Sentry is re-initialised between configurations with
 ``init_sentry`` (what ``MonitoringConfig.ready`` calls), so each configuration runs the same code
-a gunicorn worker would, Sentry's WSGI middleware included (it patches ``WSGIHandler``). The
+a gunicorn worker would, through Django's ``WSGIHandler`` and all our middleware. The
 configurations are interleaved, round after round, and CPU is ``time.process_time()``: every
 thread of the process, so the SDK's sender thread (serialisation, compression, HTTP) is counted.
 """
@@ -263,9 +263,8 @@ def run(args: argparse.Namespace, tmp: Path, dsn: str) -> int:
         from django.core.handlers.wsgi import WSGIHandler
 
         handler = WSGIHandler()
-        # The seed's requests go through the test client, outside Sentry's WSGI middleware: in
-        # a scope of their own, or their event processors (login bodies) would stay on the
-        # process's scope and enlarge every event measured after them.
+        # The seed runs outside any request (its content generation too): in a scope of its
+        # own, so that nothing it leaves on a scope enlarges the events measured after it.
         with sentry_sdk.isolation_scope():
             token = seed(handler)
         tokens = {"status": MONITORING_TOKEN}

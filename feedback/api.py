@@ -8,12 +8,16 @@ from ninja import Router, Status
 from accounts.auth import api_auth
 from feedback.schemas import FeedbackIn, FeedbackOut
 from feedback.services import feedback_submit
+from monitoring.sentry_requests import keep_body_private
 
 router = Router(tags=["feedback"], auth=api_auth)
 
 
 @router.post("", response={201: FeedbackOut}, summary="Report a problem")
 def feedback_create(request: HttpRequest, payload: FeedbackIn) -> Status:
+    # The message is scrubbed before it is stored or sent; the raw body must not reach Sentry
+    # with an error of this request either.
+    keep_body_private(request)
     feedback = feedback_submit(
         user=request.auth,
         message=payload.message,

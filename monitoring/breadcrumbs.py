@@ -1,4 +1,4 @@
-"""Signal receivers that record breadcrumbs: auth, request lifecycle, content, database, app.
+"""Breadcrumbs, most from signal receivers: auth, request lifecycle, content, database, app.
 
 Receivers are connected in ``MonitoringConfig.ready()`` with a ``dispatch_uid`` so that
 connecting twice records once. Each returns at once when Sentry is off, and none can raise.
@@ -15,7 +15,6 @@ from typing import Any
 import sentry_sdk
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.core.signals import request_started
 from django.db.backends.signals import connection_created
 from django.db.models.signals import post_delete, post_save
 from sentry_sdk.utils import capture_internal_exceptions
@@ -85,15 +84,13 @@ def on_user_login_failed(sender: Any, credentials: dict[str, Any], request: Any 
 # --- request lifecycle --------------------------------------------------------------------------
 
 
-# The end of a request is recorded by ``RequestContextMiddleware`` (route, status, duration): a
-# ``request_finished`` receiver would add a second, poorer crumb to every request.
+# A request's start is recorded by ``monitoring.sentry_requests.request_scope`` as it opens the
+# request's scope (Django's ``request_started`` signal comes before it, so its crumb would land
+# on the worker's scope, shared by every later request); its end by ``RequestContextMiddleware``
+# (route, status, duration).
 
 
-@when_sentry_active()
-def on_request_started(sender: Any, environ: dict[str, Any] | None = None, **kwargs: Any) -> None:
-    environ = environ or {}
-    method = environ.get("REQUEST_METHOD") or (kwargs.get("scope") or {}).get("method", "")
-    path = environ.get("PATH_INFO") or (kwargs.get("scope") or {}).get("path", "")
+def record_request_started(method: str, path: str) -> None:
     _crumb(REQUEST, f"{method} {path} started", method=method, path=path)
 
 
@@ -179,7 +176,6 @@ RECEIVERS = (
     (user_logged_in, on_user_logged_in, "monitoring-auth-login"),
     (user_logged_out, on_user_logged_out, "monitoring-auth-logout"),
     (user_login_failed, on_user_login_failed, "monitoring-auth-failed"),
-    (request_started, on_request_started, "monitoring-request-started"),
     (connection_created, on_connection_created, "monitoring-db-connection"),
 )
 

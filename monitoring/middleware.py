@@ -17,12 +17,14 @@ import sentry_sdk
 import structlog
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.http import HttpRequest, HttpResponse
+from sentry_sdk.tracing import Transaction
 from sentry_sdk.utils import capture_internal_exceptions
 
 from monitoring import alerts
 from monitoring.errors import component_for_path, count_request_outcome, current_request
 from monitoring.guards import send_pii, sentry_active
 from monitoring.metrics import record_request
+from monitoring.sentry_requests import finish_transaction, request_scope
 from monitoring.users import resolved_user, user_context
 
 # Probes, scrapes and the browser tunnel: never traced, whatever the rate (they would drown real
@@ -107,8 +109,9 @@ class RequestContextMiddleware:
             return self.__acall__(request)
         started, token = self._start(request)
         try:
-            response = self.get_response(request)
-            return self._finish(request, response, started)
+            with request_scope(request) as transaction:
+                response = self.get_response(request)
+                return self._finish(request, response, started, transaction)
         finally:
             current_request.reset(token)
             structlog.contextvars.clear_contextvars()
@@ -116,8 +119,9 @@ class RequestContextMiddleware:
     async def __acall__(self, request: HttpRequest) -> HttpResponse:
         started, token = self._start(request)
         try:
-            response = await self.get_response(request)
-            return self._finish(request, response, started)
+            with request_scope(request) as transaction:
+                response = await self.get_response(request)
+                return self._finish(request, response, started, transaction)
         finally:
             current_request.reset(token)
             structlog.contextvars.clear_contextvars()
@@ -127,14 +131,15 @@ class RequestContextMiddleware:
         structlog.contextvars.clear_contextvars()
         structlog.contextvars.bind_contextvars(request_id=request.request_id)
         token = current_request.set(request)
-        if sentry_active():
-            with capture_internal_exceptions():
-                if sentry_sdk.get_current_scope().transaction is not None:
-                    # Sentry's WSGI/ASGI middleware gave this request a scope of its own.
-                    sentry_sdk.get_isolation_scope().set_tag("request_id", request.request_id)
         return time.perf_counter(), token
 
-    def _finish(self, request: HttpRequest, response: HttpResponse, started: float) -> HttpResponse:
+    def _finish(
+        self,
+        request: HttpRequest,
+        response: HttpResponse,
+        started: float,
+        transaction: Transaction | None,
+    ) -> HttpResponse:
         response[REQUEST_ID_HEADER] = request.request_id
         if request.path in UNTRACED_PATHS:
             return response
@@ -155,10 +160,11 @@ class RequestContextMiddleware:
             with capture_internal_exceptions():
                 duration_ms = round(seconds * 1000, 2)
                 route = route or request.path
-                transaction = sentry_sdk.get_current_scope().transaction
                 # Every request has a transaction, but only a sampled one is sent: at 0.1, nine
                 # requests in ten would load the user's permissions (queries) for nothing.
                 if transaction is not None and transaction.sampled:
+                    finish_transaction(transaction, request, response)
+                    transaction.set_tag("request_id", request.request_id)
                     transaction.set_data("http.response_time_ms", duration_ms)
                     transaction.set_data("http.response.status_code", response.status_code)
                     # The transaction is sent after this middleware returns: give its (per

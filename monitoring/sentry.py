@@ -17,7 +17,6 @@ import sentry_sdk
 from django.core.signals import request_finished, request_started
 from django.db.backends.signals import connection_created
 from sentry_sdk.integrations.celery import CeleryIntegration
-from sentry_sdk.integrations.django import DjangoIntegration
 from sentry_sdk.integrations.logging import LoggingIntegration
 
 from monitoring import runtime
@@ -25,6 +24,7 @@ from monitoring.conf import SentryConfig, profiler_is_safe
 from monitoring.errors import classify_event
 from monitoring.middleware import UNTRACED_PATHS, request_event_processor
 from monitoring.scrubbing import make_hooks
+from monitoring.sentry_requests import DjangoRequestsIntegration
 from monitoring.tracing import parent_decision_trusted
 from monitoring.transport import MonitoringTransport
 
@@ -156,7 +156,9 @@ def build_options(config: SentryConfig) -> dict[str, Any]:
         "profile_lifecycle": "trace",
         "enable_logs": config.enable_logs,
         "integrations": [
-            DjangoIntegration(
+            # DjangoIntegration without its per-request wrappers: RequestContextMiddleware
+            # opens each request's scope and transaction (monitoring.sentry_requests).
+            DjangoRequestsIntegration(
                 transaction_style="url",
                 middleware_spans=False,
                 signals_denylist=HOT_SIGNALS,

@@ -18,8 +18,8 @@ vouches for (:func:`trace_origin_register`: e.g. a future check that our own cla
 signed the trace they continue). Our own WebSocket pushes continue traces that our server put on
 the channel layer; ``live.tracking`` marks those with :data:`TRUSTED_PARENT`.
 
-The wrappers sit outside Sentry's own WSGI/ASGI middleware (``toolbox/wsgi.py``,
-``toolbox/asgi.py``), which reads the headers before any Django middleware runs.
+The wrappers sit outside Django (``toolbox/wsgi.py``, ``toolbox/asgi.py``): the request's
+trace is continued in its first middleware (``monitoring.sentry_requests.request_scope``).
 """
 
 from __future__ import annotations

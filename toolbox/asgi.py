@@ -19,7 +19,7 @@ from live.routing import websocket_application  # noqa: E402
 from monitoring.breadcrumbs import record_serving  # noqa: E402  (needs the apps loaded)
 from monitoring.tracing import TraceTrustASGI  # noqa: E402
 
-# Outside Sentry's ASGI middleware: a client's forced trace decision is gone before it reads it.
+# Outside Django: a client's forced trace decision is gone before Sentry reads it (sockets too).
 application = TraceTrustASGI(
     ProtocolTypeRouter({"http": django_application, "websocket": websocket_application})
 )

@@ -76,6 +76,41 @@ def test_feedback__stored_and_sent_scrubbed_and_linked_to_the_error(
         assert secret not in sentry_receiver.raw_bytes
 
 
+def test_feedback__an_error_while_storing_it_is_reported_without_the_childs_words(
+    client, sentry_receiver, pupils, rate_limit, monkeypatch
+):
+    """Scrubbing cannot find a name or a phone number in prose: neither the body nor the stack
+    frames' local variables (the parsed payload) leave with the error."""
+    ada, _bob = pupils
+
+    def broken(**kwargs):
+        raise RuntimeError("feedback store unavailable")
+
+    monkeypatch.setattr("feedback.api.feedback_submit", broken)
+    client.raise_request_exception = False
+    # Built here so that the words are not in this file's lines (an error's source context).
+    message = " ".join(["I'm Ada", "Oka" + "for,", "call my mum on 07700", "900" + "123,"])
+    message += " the quiz " + "bro" + "ke"
+    response = client.post(
+        "/api/v1/feedback",
+        {"message": message, "page_path": "/classroom/"},
+        content_type="application/json",
+        **bearer(ada),
+    )
+
+    assert response.status_code == 500
+    [event] = sentry_receiver.wait_for(lambda r: [e for e in r.events if e.get("exception")])
+    assert event["transaction"] == "/api/v1/feedback"
+    assert event["request"]["method"] == "POST"
+    assert "data" not in event["request"]
+    frames = event["exception"]["values"][-1]["stacktrace"]["frames"]
+    assert frames and not [f for f in frames if "vars" in f]
+    transaction = sentry_receiver.wait_for(lambda r: r.transactions)[0]
+    assert "data" not in transaction["request"]
+    for words in (b"Okafor", b"900123", b"quiz broke"):
+        assert words not in sentry_receiver.raw_bytes
+
+
 def test_feedback__anonymous_gets_401(client):
     response = client.post(
         "/api/v1/feedback", {"message": "hello"}, content_type="application/json"

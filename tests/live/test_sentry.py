@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-import sentry_sdk
 from channels.db import database_sync_to_async
 
 from accounts.models import Role
 from tests.accounts.factories import make_user
 from tests.support.api import Api, classroom_with
+from tests.support.envelopes import transaction_named
 from tests.support.live import (
     access_token,
     closed_with,
@@ -256,33 +256,31 @@ def test_socket__a_pages_sampling_decision_is_not_trusted(configure_sentry, teac
         receiver.stop()
 
 
-def broadcast_to_class(client, teacher, students, classroom, quiz_id) -> tuple[list[dict], str]:
-    """Every student's socket open, the quiz published over HTTP in a transaction of its own
-    (the test client bypasses Sentry's WSGI middleware): the frames they received and the
-    publisher's trace id."""
+def broadcast_to_class(
+    client, receiver, teacher, students, classroom, quiz_id
+) -> tuple[list[dict], str]:
+    """Every student's socket open, the quiz published over HTTP (a request of its own, traced
+    at the development rate): the frames they received and the publisher's trace id."""
 
-    def publish() -> str:
-        # A scope of its own, as Sentry's WSGI middleware gives each request: the teacher set
-        # on it must not stay on the test process's scope for later tests.
-        with sentry_sdk.isolation_scope():
-            with sentry_sdk.start_transaction(op="http.server", name="publish") as transaction:
-                path = f"/api/v1/quizzes/{quiz_id}/publish"
-                response = Api(client, teacher).post(path, {"classroom_id": classroom.pk})
-                assert response.status_code == 200
-                return transaction.trace_id
+    def publish() -> None:
+        path = f"/api/v1/quizzes/{quiz_id}/publish"
+        response = Api(client, teacher).post(path, {"classroom_id": classroom.pk})
+        assert response.status_code == 200
 
     async def scenario():
         sockets = [socket(f"/ws/classrooms/{classroom.pk}/", pupil) for pupil in students]
         for ws in sockets:
             await ws.connect(timeout=10)
             assert (await receive(ws))["type"] == "ready"
-        trace_id = await database_sync_to_async(publish)()
+        await database_sync_to_async(publish)()
         frames = [await receive(ws) for ws in sockets]
         for ws in sockets:
             await ws.disconnect(code=1000)
-        return frames, trace_id
+        return frames
 
-    return run(scenario)
+    frames = run(scenario)
+    published = receiver.wait_for(transaction_named("/api/v1/quizzes/{quiz_id}/publish"))
+    return frames, published[0]["contexts"]["trace"]["trace_id"]
 
 
 def test_socket__a_broadcast_is_one_push_transaction_per_process_in_the_publishers_trace(
@@ -293,7 +291,9 @@ def test_socket__a_broadcast_is_one_push_transaction_per_process_in_the_publishe
     classroom = classroom_with(teacher, *students)
     quiz = Api(client, teacher).post("/api/v1/quizzes/generate", QUIZ).json()
 
-    frames, trace_id = broadcast_to_class(client, teacher, students, classroom, quiz["id"])
+    frames, trace_id = broadcast_to_class(
+        client, sentry_receiver, teacher, students, classroom, quiz["id"]
+    )
 
     assert [f["type"] for f in frames] == ["quiz.published"] * 5
     push = sentry_receiver.wait_for(
@@ -318,7 +318,9 @@ def test_socket__a_push_failing_on_every_socket_is_reported_for_each_in_the_publ
         raise RuntimeError("frame encoder unavailable")
 
     monkeypatch.setattr("live.consumers.classrooms.ClassroomConsumer.content_published", broken)
-    frames, trace_id = broadcast_to_class(client, teacher, students, classroom, quiz["id"])
+    frames, trace_id = broadcast_to_class(
+        client, sentry_receiver, teacher, students, classroom, quiz["id"]
+    )
 
     assert [(f["type"], f["code"], f["message_type"]) for f in frames] == [
         ("error", "internal_error", "content.published")

@@ -1,0 +1,186 @@
+"""monitoring/sentry_requests.py: each request's scope, session and transaction, opened once.
+
+DjangoIntegration's per-request wrappers are gone; everything they gave a request must still
+arrive at a real receiver: transaction names, statuses, request data, breadcrumbs of that request
+only, error context in unsampled requests, release health, and the same over ASGI.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import django
+import pytest
+import sentry_sdk
+from django.core.handlers import base
+from django.core.handlers.base import BaseHandler
+from django.core.handlers.wsgi import WSGIHandler
+from sentry_sdk.integrations.django import DjangoIntegration
+
+from monitoring.sentry_requests import DjangoRequestsIntegration
+from tests.support.api import login_token
+from tests.support.envelopes import breadcrumbs, error_events, transaction_named
+from tests.support.live_servers import start_asgi, wait_until_serving
+from tests.support.sentry_receiver import SentryReceiver, relay_errors
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+DJANGO = str(Path(django.__file__).parent)
+
+
+def code_of(function) -> str:
+    return getattr(function, "__func__", function).__code__.co_filename
+
+
+def test_integration__is_ours_and_wraps_no_request(sentry_receiver):
+    integration = sentry_sdk.get_client().get_integration(DjangoIntegration)
+    assert type(integration) is DjangoRequestsIntegration
+    assert integration.transaction_style == "url"
+    # Django's own handler, get_response and views: nothing of the SDK's around them (the
+    # SDK's wrappers keep the names of what they wrap: look at the code they run).
+    for function in (WSGIHandler.__call__, BaseHandler.get_response, BaseHandler.make_view_atomic):
+        assert code_of(function).startswith(DJANGO), function
+    # Middleware are loaded as they are: the SDK wraps each one as Django imports it.
+    assert code_of(base.import_string).startswith(DJANGO)
+    assert not [m for m in WSGIHandler()._view_middleware if "sentry_sdk" in code_of(m)]
+    # Its hooks that are not per request are installed: SQL queries are still spans.
+    from django.db.backends import utils
+
+    assert "sentry_sdk" in code_of(utils.CursorWrapper.execute)
+
+
+def test_sampled__transaction_named_after_the_route_with_status_and_request(
+    sentry_receiver, http, teacher
+):
+    token = login_token(http, teacher)
+    missing = http.get(
+        "/api/v1/content/999999",
+        headers={"Authorization": f"Bearer {token}", "X-Request-ID": "req-named"},
+        params={"limit": "3"},
+    )
+    assert missing.status_code == 404
+    transaction = sentry_receiver.wait_for(transaction_named("/api/v1/content/{lesson_id}"))[0]
+    assert transaction["transaction_info"] == {"source": "route"}
+    trace = transaction["contexts"]["trace"]
+    assert trace["op"] == "http.server"
+    assert trace["origin"] == "auto.http.django"
+    assert trace["status"] == "not_found"
+    assert trace["data"]["http.response.status_code"] == 404
+    assert transaction["tags"]["request_id"] == "req-named"
+    request = transaction["request"]
+    assert request["method"] == "GET"
+    assert request["url"].startswith(http.base_url.join("/api/v1/content/").__str__())
+    assert request["query_string"] == "limit=3"
+    assert request["headers"]["X-Request-Id"] == "req-named"
+    assert "Authorization" not in request["headers"] or request["headers"]["Authorization"] in (
+        "[Filtered]",
+        "[REDACTED]",
+    )
+    assert token not in str(transaction)
+    assert [s for s in transaction["spans"] if s["op"] == "db"]
+    assert relay_errors(transaction) == []
+
+
+def test_sampled__a_path_no_route_matches_is_named_by_its_path(sentry_receiver, http):
+    assert http.get("/no/such/page").status_code == 404
+    transaction = sentry_receiver.wait_for(transaction_named("/no/such/page"))[0]
+    assert transaction["transaction_info"] == {"source": "url"}
+    assert transaction["contexts"]["trace"]["status"] == "not_found"
+
+
+def test_bodies__errors_carry_them_transactions_never(sentry_receiver, http, probe_urls, teacher):
+    token = login_token(http, teacher)  # a POST whose body holds a password
+    response = http.post(
+        "/probe/boom", json={"note": "hello"}, headers={"Authorization": f"Bearer {token}"}
+    )
+    assert response.status_code == 500
+    event = sentry_receiver.wait_for(lambda r: error_events(r, "ProbeFailure"))[0]
+    assert event["request"]["data"]["note"] == "hello"
+    login = sentry_receiver.wait_for(transaction_named("/api/v1/auth/login"))[0]
+    boom = sentry_receiver.wait_for(transaction_named("/probe/boom"))[0]
+    for transaction in (login, boom):
+        assert "data" not in transaction["request"]
+        assert "cookies" not in transaction["request"]
+    assert b"hello" not in b"".join(str(t).encode() for t in sentry_receiver.transactions)
+
+
+def test_unsampled__error_named_after_its_route_with_request_and_its_own_breadcrumbs(
+    configure_sentry, http, probe_urls, teacher
+):
+    """At traces 0 nothing is traced, and an error still says where it happened, with the
+    request's breadcrumbs only: none of another request's (another child's) crumbs."""
+    receiver = SentryReceiver().start()
+    try:
+        configure_sentry("production", dsn=receiver.dsn, traces_sample_rate=0.0)
+        token = login_token(http, teacher)
+        headers = {"Authorization": f"Bearer {token}"}
+        for _ in range(3):  # earlier requests of the same worker, each with its crumbs
+            assert http.get("/probe/ok", headers=headers).status_code == 200
+            assert http.get("/api/v1/content?limit=1", headers=headers).status_code == 200
+        assert http.post("/probe/boom", json={}, headers=headers).status_code == 500
+        event = receiver.wait_for(lambda r: error_events(r, "ProbeFailure"))[0]
+        assert receiver.transactions == []
+        assert event["transaction"] == "/probe/boom"
+        assert event["transaction_info"] == {"source": "route"}
+        assert event["request"]["method"] == "POST"
+        assert event["request"]["url"].endswith("/probe/boom")
+        messages = [c["message"] for c in breadcrumbs(event, "request")]
+        assert messages == ["POST /probe/boom started"]
+        assert not [c for c in event["breadcrumbs"]["values"] if "/probe/ok" in str(c)]
+        assert event["contexts"]["trace"]["trace_id"]
+        assert relay_errors(event) == []
+    finally:
+        receiver.stop()
+
+
+def test_release_health__one_request_session_per_request(configure_sentry, http):
+    receiver = SentryReceiver().start()
+    try:
+        configure_sentry("production", dsn=receiver.dsn, traces_sample_rate=0.0)
+        for _ in range(4):
+            assert http.get("/health").status_code in (200, 503)
+        sentry_sdk.get_client().flush(timeout=5)
+        sessions = receiver.wait_for(lambda r: r.items("sessions"))
+        exited = sum(a.get("exited", 0) for s in sessions for a in s["aggregates"])
+        assert exited >= 4
+    finally:
+        receiver.stop()
+
+
+@pytest.mark.slow
+def test_asgi__transaction_carries_the_request(tmp_path):
+    """Under the ASGI server the request is an ASGIRequest: the same names and request data."""
+    receiver = SentryReceiver().start()
+    env = {
+        "SENTRY_ENVIRONMENT": "production",
+        "SECRET_KEY": "sentry-requests-tests-secret-key-not-for-real-use-0123456789-abc",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SENTRY_DSN": receiver.dsn,
+        "SENTRY_TRACES_SAMPLE_RATE": "1.0",
+        "MONITORING_TOKEN": "sentry-requests-monitoring-token-0123456789",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'asgi.sqlite3'}",
+        "LOG_FILE": "",
+    }
+    server = wait_until_serving(start_asgi(tmp_path, env))
+    try:
+        response = server.get(
+            "/sentry/status?verbose=1",
+            headers={
+                "Authorization": f"Bearer {env['MONITORING_TOKEN']}",
+                "X-Request-ID": "asgi-1",
+            },
+        )
+        assert response.status_code == 200
+        transaction = receiver.wait_for(transaction_named("/sentry/status"))[0]
+        assert transaction["transaction_info"] == {"source": "route"}
+        assert transaction["contexts"]["trace"]["status"] == "ok"
+        assert transaction["tags"]["request_id"] == "asgi-1"
+        request = transaction["request"]
+        assert request["method"] == "GET"
+        assert request["url"] == f"{server.url}/sentry/status"
+        assert request["query_string"] == "verbose=1"
+        assert env["MONITORING_TOKEN"] not in str(transaction)
+        assert relay_errors(transaction) == []
+    finally:
+        server.stop()
+        receiver.stop()
