@@ -10,6 +10,7 @@ from __future__ import annotations
 import atexit
 import hashlib
 import logging
+from datetime import datetime
 from typing import Any
 
 import sentry_sdk
@@ -84,14 +85,21 @@ def on_user_login_failed(sender: Any, credentials: dict[str, Any], request: Any 
 # --- request lifecycle --------------------------------------------------------------------------
 
 
-# A request's start is recorded by ``monitoring.sentry_requests.request_scope`` as it opens the
-# request's scope (Django's ``request_started`` signal comes before it, so its crumb would land
-# on the worker's scope, shared by every later request); its end by ``RequestContextMiddleware``
-# (route, status, duration).
+# A request's start: ``monitoring.sentry_requests`` adds this crumb to the events of the request
+# (Django's ``request_started`` signal comes before the request's scope exists, so a crumb made
+# there would land on the worker's scope, shared by every later request). Its end needs none:
+# nothing is sent in the request's scope after its response, and the transaction has the timing.
 
 
-def record_request_started(method: str, path: str) -> None:
-    _crumb(REQUEST, f"{method} {path} started", method=method, path=path)
+def request_started_crumb(method: str, path: str, timestamp: datetime) -> dict[str, Any]:
+    return {
+        "type": "default",
+        "category": REQUEST,
+        "level": "info",
+        "message": f"{method} {path} started",
+        "data": {"method": method, "path": path},
+        "timestamp": timestamp,
+    }
 
 
 # --- content ------------------------------------------------------------------------------------

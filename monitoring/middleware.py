@@ -156,29 +156,20 @@ class RequestContextMiddleware:
         alerts.observe(response.status_code, seconds)
         sentry_on = sentry_active()
         count_request_outcome(request, response.status_code, sentry_on=sentry_on)
-        if sentry_on:
+        # Every request has a transaction, but only a sampled one is sent: at 0.1, nine requests
+        # in ten would load the user's permissions (queries) for nothing.
+        if sentry_on and transaction is not None and transaction.sampled:
             with capture_internal_exceptions():
-                duration_ms = round(seconds * 1000, 2)
-                route = route or request.path
-                # Every request has a transaction, but only a sampled one is sent: at 0.1, nine
-                # requests in ten would load the user's permissions (queries) for nothing.
-                if transaction is not None and transaction.sampled:
-                    finish_transaction(transaction, request, response)
-                    transaction.set_tag("request_id", request.request_id)
-                    transaction.set_data("http.response_time_ms", duration_ms)
-                    transaction.set_data("http.response.status_code", response.status_code)
-                    # The transaction is sent after this middleware returns: give its (per
-                    # request) scope what the event processor can no longer see then.
-                    scope = sentry_sdk.get_isolation_scope()
-                    user = resolved_user(request)
-                    if user is not None:
-                        scope.set_user(user_context(user, pii=send_pii()))
-                        scope.set_tag("user.role", getattr(user, "role", None) or "unknown")
-                    scope.set_context("request_details", request_details(request, pii=send_pii()))
-                sentry_sdk.add_breadcrumb(
-                    category="request",
-                    message=f"{request.method} {route} -> {response.status_code}",
-                    level="info" if response.status_code < 400 else "warning",
-                    data={"status_code": response.status_code, "duration_ms": duration_ms},
-                )
+                finish_transaction(transaction, request, response)
+                transaction.set_tag("request_id", request.request_id)
+                transaction.set_data("http.response_time_ms", round(seconds * 1000, 2))
+                transaction.set_data("http.response.status_code", response.status_code)
+                # The transaction is sent after this middleware returns: give its (per request)
+                # scope what the event processor can no longer see then.
+                scope = sentry_sdk.get_isolation_scope()
+                user = resolved_user(request)
+                if user is not None:
+                    scope.set_user(user_context(user, pii=send_pii()))
+                    scope.set_tag("user.role", getattr(user, "role", None) or "unknown")
+                scope.set_context("request_details", request_details(request, pii=send_pii()))
         return response

@@ -13,8 +13,8 @@ report, the error responses Django answers itself) without those per-request wra
 :func:`request_scope`, entered by :class:`monitoring.middleware.RequestContextMiddleware` (the
 first middleware), does their work once: a scope of the request's own, its release-health
 session, the continued trace and the sampled-or-not transaction. Whatever an event needs from
-the request (URL, headers, body, the route as transaction name) is read only when an event is
-made, and the route name of a transaction only when it is sampled.
+the request (URL, headers, body, the route as transaction name, the request's first breadcrumb)
+is read only when an event is made, and the route name of a transaction only when it is sampled.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from __future__ import annotations
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from typing import Any
 
 import sentry_sdk
@@ -39,7 +40,7 @@ from sentry_sdk.sessions import track_session
 from sentry_sdk.tracing import Transaction, TransactionSource
 from sentry_sdk.utils import capture_internal_exceptions
 
-from monitoring.breadcrumbs import record_request_started
+from monitoring.breadcrumbs import request_started_crumb
 from monitoring.guards import sentry_active
 
 # The parts of DjangoIntegration.setup_once that wrap every request; request_scope does their
@@ -138,7 +139,15 @@ def _named_by_path(event: dict[str, Any]) -> bool:
     return "transaction" not in event or source in (None, TransactionSource.URL)
 
 
-def _make_event_processor(request: HttpRequest) -> Any:
+def _add_started_crumb(event: dict[str, Any], request: HttpRequest, started: datetime) -> None:
+    # The request's first breadcrumb, made only for an event that will carry it (most requests
+    # make none); scrubbed with the rest of the event by before_send.
+    crumbs = event.setdefault("breadcrumbs", {}).setdefault("values", [])
+    crumbs.append(request_started_crumb(request.method, request.path_info, started))
+    crumbs.sort(key=lambda crumb: crumb["timestamp"])
+
+
+def _make_event_processor(request: HttpRequest, started: datetime) -> Any:
     """The request's part of an event, read when an event is made (errors and sampled
     transactions), from a weak reference: a scope that outlives the request keeps nothing.
 
@@ -152,6 +161,9 @@ def _make_event_processor(request: HttpRequest) -> Any:
         request = weak_request()
         if request is None:
             return event
+        if event.get("type") != "transaction":
+            with capture_internal_exceptions():
+                _add_started_crumb(event, request, started)
         with capture_internal_exceptions():
             if event.get("type") != "transaction" and _named_by_path(event):
                 # An error: named after the route, as the request's transaction would be.
@@ -186,8 +198,7 @@ def request_scope(request: HttpRequest) -> Iterator[Transaction | None]:
     with sentry_sdk.isolation_scope() as scope, track_session(scope, session_mode="request"):
         scope.clear_breadcrumbs()
         scope._name = "django"
-        scope.add_event_processor(_make_event_processor(request))
-        record_request_started(request.method, request.path_info)
+        scope.add_event_processor(_make_event_processor(request, datetime.now(UTC)))
         if request.method not in TRACED_METHODS:
             yield None
             return

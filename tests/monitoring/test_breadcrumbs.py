@@ -89,13 +89,17 @@ def test_database_connection__becomes_a_db_breadcrumb(sentry_receiver):
     assert db[-1]["data"]["vendor"] == connection.vendor
 
 
-def test_request_lifecycle__start_and_finish_breadcrumbs_on_an_error(
+def test_request_lifecycle__an_error_starts_with_its_requests_started_breadcrumb(
     sentry_receiver, http, probe_urls, teacher
 ):
     token = login_token(http, teacher)
     http.post("/probe/boom", json={}, headers={"Authorization": f"Bearer {token}"})
     requests = [c["message"] for c in crumbs_of(sentry_receiver, "request")]
-    assert "POST /probe/boom started" in requests
+    assert requests == ["POST /probe/boom started"]  # the login request's crumbs stayed there
+    [event] = [e for e in sentry_receiver.events if e.get("exception")]
+    crumbs = [c for c in event["breadcrumbs"]["values"] if c["category"] in ("request", "auth")]
+    assert [c["category"] for c in crumbs] == ["request", "auth"]  # in the order they happened
+    assert crumbs[0]["data"] == {"method": "POST", "path": "/probe/boom"}
 
 
 def test_startup__config_summary_on_every_later_event(sentry_receiver):
