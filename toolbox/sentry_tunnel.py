@@ -31,6 +31,7 @@ from monitoring.browser.envelopes import (
     envelope_forward,
 )
 from monitoring.network import client_address
+from monitoring.sentry_requests import keep_body_private
 
 router = Router(tags=["monitoring"])
 
@@ -42,6 +43,8 @@ def _user(request: HttpRequest):
 
 @router.post("", include_in_schema=False, auth=None)
 def sentry_tunnel(request: HttpRequest) -> dict[str, object]:
+    # The body is a browser's envelope before our scrubbing: an error here must not send it.
+    keep_body_private(request)
     dsn = browser_dsn()
     if not dsn:
         count_dropped("sentry_off")

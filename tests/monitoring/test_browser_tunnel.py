@@ -98,6 +98,34 @@ def test_sentry_tunnel__event_arrives_scrubbed_with_the_servers_user_and_valid(
     assert relay_errors(arrived) == []
 
 
+def test_sentry_tunnel__a_failure_while_forwarding_never_sends_the_raw_envelope(
+    http, sentry_receiver, teacher, rate_limit, monkeypatch
+):
+    """The envelope is only scrubbed while it is forwarded: an error on the way is reported
+    without the request's body and without its frames' local variables (which hold it)."""
+
+    def broken(**kwargs):
+        raise RuntimeError("forwarding failed")
+
+    monkeypatch.setattr("toolbox.sentry_tunnel.envelope_forward", broken)
+    planted = "Augusta" + "Byron-" + "typed-this"  # not on this file's lines as one word
+    event = browser_event(f"hi {planted}", breadcrumbs={"values": [{"message": planted}]})
+    body = envelope_bytes(sentry_receiver.dsn, ("event", event))
+
+    response = post(http, body, cookies=session_cookies(teacher))
+
+    assert response.status_code == 500
+    [error] = sentry_receiver.wait_for(
+        lambda r: [e for e in r.events if e.get("exception") and e.get("platform") == "python"]
+    )
+    assert error["transaction"] == "/api/v1/sentry-tunnel"
+    assert "data" not in error["request"]
+    assert not [f for v in error["exception"]["values"] for f in v["stacktrace"]["frames"]
+                if "vars" in f]  # fmt: skip
+    settle()
+    assert planted.encode() not in sentry_receiver.raw_bytes
+
+
 @pytest.mark.parametrize(
     "dsn",
     [
