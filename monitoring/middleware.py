@@ -154,11 +154,10 @@ class RequestContextMiddleware:
             seconds=seconds,
         )
         alerts.observe(response.status_code, seconds)
-        sentry_on = sentry_active()
-        count_request_outcome(request, response.status_code, sentry_on=sentry_on)
+        count_request_outcome(request, response.status_code, sentry_on=sentry_active())
         # Every request has a transaction, but only a sampled one is sent: at 0.1, nine requests
         # in ten would load the user's permissions (queries) for nothing.
-        if sentry_on and transaction is not None and transaction.sampled:
+        if transaction is not None and transaction.sampled:
             with capture_internal_exceptions():
                 finish_transaction(transaction, request, response)
                 transaction.set_tag("request_id", request.request_id)

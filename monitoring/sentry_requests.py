@@ -41,7 +41,6 @@ from sentry_sdk.tracing import Transaction, TransactionSource
 from sentry_sdk.utils import capture_internal_exceptions
 
 from monitoring.breadcrumbs import request_started_crumb
-from monitoring.guards import sentry_active
 
 # The parts of DjangoIntegration.setup_once that wrap every request; request_scope does their
 # work. (Channels' old AsgiHandler does not exist in Channels 4: nothing to patch there either.)
@@ -80,6 +79,7 @@ class DjangoRequestsIntegration(DjangoIntegration):
 
 
 def _ours() -> bool:
+    # False without an active client too: it has no integrations.
     integration = sentry_sdk.get_client().get_integration(DjangoIntegration)
     return type(integration) is DjangoRequestsIntegration
 
@@ -192,12 +192,11 @@ def _make_event_processor(request: HttpRequest, started: datetime) -> Any:
 def request_scope(request: HttpRequest) -> Iterator[Transaction | None]:
     """The request's Sentry scope, session and transaction (None when nothing is traced:
     Sentry off, a method the SDK does not trace, or another Django integration in charge)."""
-    if not sentry_active() or not _ours():
+    if not _ours():
         yield None
         return
     with sentry_sdk.isolation_scope() as scope, track_session(scope, session_mode="request"):
         scope.clear_breadcrumbs()
-        scope._name = "django"
         scope.add_event_processor(_make_event_processor(request, datetime.now(UTC)))
         if request.method not in TRACED_METHODS:
             yield None
