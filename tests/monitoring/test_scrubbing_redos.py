@@ -23,9 +23,6 @@ import pytest
 
 from monitoring.scrubbing import before_breadcrumb, before_send, before_send_log, scrub, scrub_text
 from monitoring.scrubbing.text import MAX_SCRUBBED_LENGTH, TRUNCATED
-from tests.support.live_servers import start_asgi, wait_until_serving
-from tests.support.sentry_receiver import SentryReceiver
-from tests.support.servers import AppServer
 
 MODULES = (
     "monitoring.scrubbing.patterns",
@@ -259,29 +256,6 @@ def test_scrub_text__short_text_is_not_cut():
 
 
 # --- the attack, against the production server --------------------------------------------------
-
-
-@pytest.fixture
-def production_server(tmp_path) -> Iterator[tuple[AppServer, SentryReceiver]]:
-    """The production command (gunicorn + uvicorn workers), Sentry on (loopback), logs to a file:
-    every place a request's text is scrubbed."""
-    receiver = SentryReceiver().start()
-    env = {
-        "SENTRY_ENVIRONMENT": "production",
-        "SECRET_KEY": "redos-tests-secret-key-not-for-real-use-0123456789-abcdefgh",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SENTRY_DSN": receiver.dsn,
-        "SENTRY_TRACES_SAMPLE_RATE": "1.0",
-        "SENTRY_ENABLE_LOGS": "true",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'unused.sqlite3'}",
-        "LOG_FILE": str(tmp_path / "app.log"),
-    }
-    server = wait_until_serving(start_asgi(tmp_path, env))
-    try:
-        yield server, receiver
-    finally:
-        server.stop()
-        receiver.stop()
 
 
 @pytest.mark.slow

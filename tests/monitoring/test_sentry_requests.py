@@ -18,9 +18,9 @@ from django.core.handlers.wsgi import WSGIHandler
 from sentry_sdk.integrations.django import DjangoIntegration
 
 from monitoring.sentry_requests import DjangoRequestsIntegration
+from tests.monitoring.conftest import PRODUCTION_MONITORING_TOKEN
 from tests.support.api import login_token
 from tests.support.envelopes import breadcrumbs, error_events, transaction_named
-from tests.support.live_servers import start_asgi, wait_until_serving
 from tests.support.sentry_receiver import SentryReceiver, relay_errors
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -148,39 +148,24 @@ def test_release_health__one_request_session_per_request(configure_sentry, http)
 
 
 @pytest.mark.slow
-def test_asgi__transaction_carries_the_request(tmp_path):
+def test_asgi__transaction_carries_the_request(production_server):
     """Under the ASGI server the request is an ASGIRequest: the same names and request data."""
-    receiver = SentryReceiver().start()
-    env = {
-        "SENTRY_ENVIRONMENT": "production",
-        "SECRET_KEY": "sentry-requests-tests-secret-key-not-for-real-use-0123456789-abc",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SENTRY_DSN": receiver.dsn,
-        "SENTRY_TRACES_SAMPLE_RATE": "1.0",
-        "MONITORING_TOKEN": "sentry-requests-monitoring-token-0123456789",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'asgi.sqlite3'}",
-        "LOG_FILE": "",
-    }
-    server = wait_until_serving(start_asgi(tmp_path, env))
-    try:
-        response = server.get(
-            "/sentry/status?verbose=1",
-            headers={
-                "Authorization": f"Bearer {env['MONITORING_TOKEN']}",
-                "X-Request-ID": "asgi-1",
-            },
-        )
-        assert response.status_code == 200
-        transaction = receiver.wait_for(transaction_named("/sentry/status"))[0]
-        assert transaction["transaction_info"] == {"source": "route"}
-        assert transaction["contexts"]["trace"]["status"] == "ok"
-        assert transaction["tags"]["request_id"] == "asgi-1"
-        request = transaction["request"]
-        assert request["method"] == "GET"
-        assert request["url"] == f"{server.url}/sentry/status"
-        assert request["query_string"] == "verbose=1"
-        assert env["MONITORING_TOKEN"] not in str(transaction)
-        assert relay_errors(transaction) == []
-    finally:
-        server.stop()
-        receiver.stop()
+    server, receiver = production_server
+    response = server.get(
+        "/sentry/status?verbose=1",
+        headers={
+            "Authorization": f"Bearer {PRODUCTION_MONITORING_TOKEN}",
+            "X-Request-ID": "asgi-1",
+        },
+    )
+    assert response.status_code == 200
+    transaction = receiver.wait_for(transaction_named("/sentry/status"))[0]
+    assert transaction["transaction_info"] == {"source": "route"}
+    assert transaction["contexts"]["trace"]["status"] == "ok"
+    assert transaction["tags"]["request_id"] == "asgi-1"
+    request = transaction["request"]
+    assert request["method"] == "GET"
+    assert request["url"] == f"{server.url}/sentry/status"
+    assert request["query_string"] == "verbose=1"
+    assert PRODUCTION_MONITORING_TOKEN not in str(transaction)
+    assert relay_errors(transaction) == []
