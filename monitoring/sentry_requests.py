@@ -20,6 +20,7 @@ is read only when an event is made, and the route name of a transaction only whe
 from __future__ import annotations
 
 import weakref
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -40,6 +41,7 @@ from sentry_sdk.sessions import track_session
 from sentry_sdk.tracing import Transaction, TransactionSource
 from sentry_sdk.utils import capture_internal_exceptions
 
+from monitoring import sentry_queries
 from monitoring.breadcrumbs import request_started_crumb
 
 # The parts of DjangoIntegration.setup_once that wrap every request; request_scope does their
@@ -67,6 +69,7 @@ class DjangoRequestsIntegration(DjangoIntegration):
     def setup_once() -> None:
         wsgi_call = WSGIHandler.__call__
         saved = {name: getattr(sdk_django, name) for name in PER_REQUEST_PATCHES}
+        sentry_queries.original_hooks()
         try:
             for name in PER_REQUEST_PATCHES:
                 setattr(sdk_django, name, _skip)
@@ -76,6 +79,8 @@ class DjangoRequestsIntegration(DjangoIntegration):
                 setattr(sdk_django, name, function)
             # The one per-request patch setup_once makes inline: Sentry's WSGI middleware.
             WSGIHandler.__call__ = wsgi_call
+        # Its SQL hook, kept, but only for queries of traced requests (monitoring.sentry_queries).
+        sentry_queries.install()
 
 
 def _ours() -> bool:
@@ -139,15 +144,20 @@ def _named_by_path(event: dict[str, Any]) -> bool:
     return "transaction" not in event or source in (None, TransactionSource.URL)
 
 
-def _add_started_crumb(event: dict[str, Any], request: HttpRequest, started: datetime) -> None:
-    # The request's first breadcrumb, made only for an event that will carry it (most requests
-    # make none); scrubbed with the rest of the event by before_send.
+def _add_request_crumbs(
+    event: dict[str, Any], request: HttpRequest, started: datetime, queries: deque
+) -> None:
+    # The request's first breadcrumb and those of its untraced queries, made only for an event
+    # that will carry them (most requests make none); the started crumb is scrubbed with the rest
+    # of the event by before_send, the query crumbs by before_breadcrumb first, as the SDK's are.
     crumbs = event.setdefault("breadcrumbs", {}).setdefault("values", [])
     crumbs.append(request_started_crumb(request.method, request.path_info, started))
+    crumbs.extend(sentry_queries.query_crumbs(queries))
     crumbs.sort(key=lambda crumb: crumb["timestamp"])
+    del crumbs[: -(sentry_sdk.get_client().options.get("max_breadcrumbs") or 100)]
 
 
-def _make_event_processor(request: HttpRequest, started: datetime) -> Any:
+def _make_event_processor(request: HttpRequest, started: datetime, queries: deque) -> Any:
     """The request's part of an event, read when an event is made (errors and sampled
     transactions), from a weak reference: a scope that outlives the request keeps nothing.
 
@@ -163,7 +173,7 @@ def _make_event_processor(request: HttpRequest, started: datetime) -> Any:
             return event
         if event.get("type") != "transaction":
             with capture_internal_exceptions():
-                _add_started_crumb(event, request, started)
+                _add_request_crumbs(event, request, started, queries)
         with capture_internal_exceptions():
             if event.get("type") != "transaction" and _named_by_path(event):
                 # An error: named after the route, as the request's transaction would be.
@@ -197,9 +207,11 @@ def request_scope(request: HttpRequest) -> Iterator[Transaction | None]:
         return
     with sentry_sdk.isolation_scope() as scope, track_session(scope, session_mode="request"):
         scope.clear_breadcrumbs()
-        scope.add_event_processor(_make_event_processor(request, datetime.now(UTC)))
+        queries = sentry_queries.new_notes()
+        scope.add_event_processor(_make_event_processor(request, datetime.now(UTC), queries))
         if request.method not in TRACED_METHODS:
-            yield None
+            with _queries_noted(queries):
+                yield None
             return
         transaction = sentry_sdk.continue_trace(
             _trace_headers(request.META),
@@ -211,7 +223,21 @@ def request_scope(request: HttpRequest) -> Iterator[Transaction | None]:
         with sentry_sdk.start_transaction(
             transaction, custom_sampling_context=_sampling_context(request)
         ) as transaction:
-            yield transaction
+            if transaction.sampled:
+                yield transaction
+                return
+            with _queries_noted(queries):
+                yield transaction
+
+
+@contextmanager
+def _queries_noted(queries: deque) -> Iterator[None]:
+    # An untraced request's queries become breadcrumbs only if an event needs them.
+    if not sentry_queries.notes_wanted():
+        yield
+        return
+    with sentry_queries.untraced_queries(queries):
+        yield
 
 
 def finish_transaction(transaction: Transaction, request: HttpRequest, response: HttpResponse):

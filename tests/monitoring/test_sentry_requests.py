@@ -43,10 +43,11 @@ def test_integration__is_ours_and_wraps_no_request(sentry_receiver):
     # Middleware are loaded as they are: the SDK wraps each one as Django imports it.
     assert code_of(base.import_string).startswith(DJANGO)
     assert not [m for m in WSGIHandler()._view_middleware if "sentry_sdk" in code_of(m)]
-    # Its hooks that are not per request are installed: SQL queries are still spans.
-    from django.db.backends import utils
+    # Its hooks that are not per request are installed: SQL queries are still spans (of traced
+    # requests: tests/monitoring/test_sentry_queries.py).
+    from django.db.backends.base.base import BaseDatabaseWrapper
 
-    assert "sentry_sdk" in code_of(utils.CursorWrapper.execute)
+    assert "sentry_sdk" in code_of(BaseDatabaseWrapper._commit)
 
 
 def test_sampled__transaction_named_after_the_route_with_status_and_request(

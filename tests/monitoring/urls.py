@@ -7,6 +7,7 @@ them leaves the process.
 
 import logging
 
+from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.template import engines
 from django.urls import path
@@ -47,6 +48,22 @@ def boom(request: HttpRequest, payload: dict = Body(...)):
         data={"access_token": payload.get("access_token"), "note": f"Bearer {api_key}"},
     )
     raise ProbeFailure(f"probe failed for {email} using {api_key} and card {card} ({pwd})")
+
+
+# (Up here, not in the probe: its source lines go to Sentry with its stack frame.)
+CONTACT_SQL = "SELECT 'pupil.one@example.com' AS contact"
+
+
+@probe_api.get("/sql-boom")
+def sql_boom(request: HttpRequest, n: int = 1):
+    """``n`` queries, one with a parameter, one whose SQL text holds a child's e-mail address,
+    then a failure."""
+    with connection.cursor() as cursor:
+        for i in range(min(n, 500)):
+            cursor.execute(f"SELECT {i} AS probe_{i}")
+        cursor.execute("SELECT %s AS probe_param", [n])
+        cursor.execute(CONTACT_SQL)
+    raise ProbeFailure("sql probe failed")
 
 
 @probe_api.get("/async-boom", auth=api_auth)
