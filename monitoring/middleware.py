@@ -13,7 +13,6 @@ import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-import sentry_sdk
 import structlog
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.http import HttpRequest, HttpResponse
@@ -78,7 +77,9 @@ def enrich(event: dict[str, Any], request: HttpRequest) -> dict[str, Any]:
         if getattr(user, "role", None):
             event.setdefault("tags", {}).setdefault("user.role", user.role)
     event.setdefault("tags", {}).setdefault("request_id", getattr(request, "request_id", None))
-    event.setdefault("contexts", {})["request_details"] = request_details(request, pii=pii)
+    if event.get("type") != "transaction":
+        # A transaction has each of these already: its request data, name and request_id tag.
+        event.setdefault("contexts", {})["request_details"] = request_details(request, pii=pii)
     return event
 
 
@@ -155,20 +156,13 @@ class RequestContextMiddleware:
         )
         alerts.observe(response.status_code, seconds)
         count_request_outcome(request, response.status_code, sentry_on=sentry_active())
-        # Every request has a transaction, but only a sampled one is sent: at 0.1, nine requests
-        # in ten would load the user's permissions (queries) for nothing.
+        # Every request has a transaction, but only a sampled one is sent, so only it is named.
+        # (Its user and request_id tag come from request_event_processor, as an error's do: the
+        # transaction is sent as request_scope exits, while current_request still holds it.)
         if transaction is not None and transaction.sampled:
             with capture_internal_exceptions():
                 finish_transaction(transaction, request, response)
                 transaction.set_tag("request_id", request.request_id)
                 transaction.set_data("http.response_time_ms", round(seconds * 1000, 2))
                 transaction.set_data("http.response.status_code", response.status_code)
-                # The transaction is sent after this middleware returns: give its (per request)
-                # scope what the event processor can no longer see then.
-                scope = sentry_sdk.get_isolation_scope()
-                user = resolved_user(request)
-                if user is not None:
-                    scope.set_user(user_context(user, pii=send_pii()))
-                    scope.set_tag("user.role", getattr(user, "role", None) or "unknown")
-                scope.set_context("request_details", request_details(request, pii=send_pii()))
         return response

@@ -16,6 +16,7 @@ from typing import Any
 import sentry_sdk
 from django.core.signals import request_finished, request_started
 from django.db.backends.signals import connection_created
+from sentry_sdk.client import SDK_INFO
 from sentry_sdk.integrations.celery import CeleryIntegration
 from sentry_sdk.integrations.logging import LoggingIntegration
 
@@ -256,6 +257,33 @@ def transport_queue_fill() -> float | None:
     return queue.qsize() / queue.maxsize
 
 
+def lighten_transaction(event: dict[str, Any], hint: dict[str, Any]) -> dict[str, Any]:
+    """What a transaction carries that serves only errors, left out before the SDK serialises
+    it (each value costs its walk there and again in scrubbing, on every sampled request).
+
+    The command line (ArgvIntegration's ``extra``), the SDK's lists of integrations and packages
+    (its name and version stay), and of the ``application`` context all but the worker's process
+    id (environment, release and server name are the event's own fields). Errors keep all.
+    """
+    if event.get("type") != "transaction":
+        return event
+    extra = event.get("extra")
+    if extra and "sys.argv" in extra:
+        extra = {key: value for key, value in extra.items() if key != "sys.argv"}
+        if extra:
+            event["extra"] = extra
+        else:
+            del event["extra"]
+    if "sdk" not in event:
+        event["sdk"] = {"name": SDK_INFO["name"], "version": SDK_INFO["version"]}
+    contexts = event.get("contexts")
+    application = contexts.get("application") if contexts else None
+    if application:
+        # A new dict: the global scope's context object is shared by every event.
+        contexts["application"] = {"process_id": application.get("process_id")}
+    return event
+
+
 _processor_registered = False
 
 
@@ -263,6 +291,8 @@ def _register_request_processor(scope: Any) -> None:
     global _processor_registered
     if not _processor_registered:
         scope.add_event_processor(request_event_processor)
+        # After ArgvIntegration's processor (the SDK runs global processors first).
+        scope.add_event_processor(lighten_transaction)
         _processor_registered = True
 
 

@@ -7,6 +7,7 @@ only, error context in unsampled requests, release health, and the same over ASG
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import django
@@ -170,3 +171,36 @@ def test_asgi__transaction_carries_the_request(production_server):
     assert request["query_string"] == "verbose=1"
     assert PRODUCTION_MONITORING_TOKEN not in str(transaction)
     assert relay_errors(transaction) == []
+
+
+def test_transactions__carry_only_what_serves_them_errors_keep_all(
+    sentry_receiver, http, probe_urls, teacher
+):
+    """What serves errors only (the command line, the SDK's lists, the application context
+    beyond the worker's pid, request_details) stays off transactions: each value costs its walk
+    in the SDK's serialiser and in scrubbing on every sampled request."""
+    token = login_token(http, teacher)
+    headers = {"Authorization": f"Bearer {token}", "X-Request-ID": "req-light"}
+    assert http.get("/probe/ok", headers=headers).status_code == 200
+    assert http.post("/probe/boom", json={}, headers=headers).status_code == 500
+    transaction = sentry_receiver.wait_for(transaction_named("/probe/ok"))[0]
+    error = sentry_receiver.wait_for(lambda r: error_events(r, "ProbeFailure"))[0]
+
+    assert "sys.argv" not in transaction.get("extra", {})
+    assert set(transaction["sdk"]) == {"name", "version"}
+    assert transaction["sdk"]["name"] == "sentry.python.django"
+    assert transaction["contexts"]["application"] == {"process_id": os.getpid()}
+    assert "request_details" not in transaction["contexts"]
+    # What request_details would repeat is the transaction's own.
+    assert transaction["tags"]["request_id"] == "req-light"
+    assert transaction["request"]["method"] == "GET"
+    assert transaction["user"]["id"] == str(teacher.pk)
+    assert transaction["environment"] and transaction["release"]
+    assert relay_errors(transaction) == []
+
+    assert error["extra"]["sys.argv"]
+    assert "django" in error["sdk"]["integrations"]
+    assert error["contexts"]["application"]["environment"] == "development"
+    assert error["contexts"]["request_details"]["request_id"] == "req-light"
+    # The global scope's application context is shared: not trimmed for everyone.
+    assert sentry_sdk.get_global_scope()._contexts["application"]["release"]
