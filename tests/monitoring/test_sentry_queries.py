@@ -12,8 +12,11 @@ import re
 
 import pytest
 import sentry_sdk
+from asgiref.sync import async_to_sync
 from django.db import connection
 from django.db.backends import utils
+from django.test import AsyncClient
+from sentry_sdk.integrations import django as sdk_django
 
 from monitoring import sentry_queries
 from tests.support.api import login_token
@@ -40,6 +43,27 @@ def receiver_at(configure_sentry):
         receiver.stop()
 
 
+@pytest.fixture
+def sdk_recorded(monkeypatch) -> list[str]:
+    """The SQL of each query the SDK's hook recorded (a span and a breadcrumb) from now on."""
+    recorded: list[str] = []
+    record = sdk_django.record_sql_queries
+
+    def spy(*args, **kwargs):
+        recorded.append(kwargs.get("query"))
+        return record(*args, **kwargs)
+
+    monkeypatch.setattr(sdk_django, "record_sql_queries", spy)
+    return recorded
+
+
+def test_spy__sees_the_sdks_hook(receiver_at, sdk_recorded):
+    receiver_at(1.0)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 5 AS probe_spy")
+    assert sdk_recorded == ["SELECT 5 AS probe_spy"]
+
+
 def probe_queries(event: dict) -> list[str]:
     """The probe's numbered queries among the event's query breadcrumbs."""
     numbered = re.compile(r"SELECT \d+ AS probe_\d+")
@@ -56,7 +80,7 @@ def test_hooks__ours_around_the_sdks(sentry_receiver):
 
 
 def test_untraced__queries_are_crumbs_of_the_error_scrubbed_and_in_order(
-    receiver_at, http, probe_urls, teacher
+    receiver_at, http, probe_urls, teacher, sdk_recorded
 ):
     receiver = receiver_at(0.0)
     token = login_token(http, teacher)
@@ -66,6 +90,9 @@ def test_untraced__queries_are_crumbs_of_the_error_scrubbed_and_in_order(
     assert http.get("/probe/sql-boom", params={"n": 3}).status_code == 500
     event = receiver.wait_for(lambda r: error_events(r, "ProbeFailure"))[0]
     assert receiver.transactions == []
+    # Noted only: no span, no breadcrumb until the error. (The sampler's own read of the
+    # runtime settings, before the decision, may be the SDK's.)
+    assert not [sql for sql in sdk_recorded if "probe" in sql]
     queries = breadcrumbs(event, "query")
     assert probe_queries(event) == [f"SELECT {i} AS probe_{i}" for i in range(3)]
     for crumb in queries:
@@ -94,9 +121,26 @@ def test_untraced__the_newest_crumbs_are_kept_up_to_the_limit(receiver_at, http,
     assert "SELECT 0 AS probe_0" not in probe_queries(event)
 
 
-def test_traced__queries_are_spans_and_crumbs_once(receiver_at, http, probe_urls):
+def test_asgi__a_sync_views_queries_reach_its_error(receiver_at, probe_urls, sdk_recorded):
+    """Under ASGI the middleware runs in the event loop and the sync view in a thread: the
+    request's notes travel there in the copied context."""
+    receiver = receiver_at(0.0)
+    client = AsyncClient(raise_request_exception=False)
+    response = async_to_sync(client.get)("/probe/sql-boom", {"n": 2})
+    assert response.status_code == 500
+    event = receiver.wait_for(lambda r: error_events(r, "ProbeFailure"))[0]
+    assert probe_queries(event) == ["SELECT 0 AS probe_0", "SELECT 1 AS probe_1"]
+    assert not [sql for sql in sdk_recorded if "probe" in sql]
+    assert EMAIL not in str(event)
+
+
+def test_traced__queries_are_spans_and_crumbs_once(receiver_at, http, probe_urls, sdk_recorded):
     receiver = receiver_at(1.0)
     assert http.get("/probe/sql-boom", params={"n": 2}).status_code == 500
+    assert [sql for sql in sdk_recorded if "AS probe_" in sql][:2] == [
+        "SELECT 0 AS probe_0",
+        "SELECT 1 AS probe_1",
+    ]
     event = receiver.wait_for(lambda r: error_events(r, "ProbeFailure"))[0]
     assert probe_queries(event) == ["SELECT 0 AS probe_0", "SELECT 1 AS probe_1"]
     transaction = receiver.wait_for(transaction_named("/probe/sql-boom"))[0]
