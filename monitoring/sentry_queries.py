@@ -28,7 +28,6 @@ import sentry_sdk
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.utils import CursorWrapper
 from sentry_sdk.tracing_utils import _format_sql
-from sentry_sdk.utils import capture_internal_exceptions
 
 CATEGORY = "query"
 
@@ -104,11 +103,12 @@ def original_hooks() -> None:
     _original = (CursorWrapper.execute, CursorWrapper.executemany, BaseDatabaseWrapper.connect)
 
 
-def _formatted(cursor_wrapper: CursorWrapper, sql: Any) -> str | None:
+def _formatted(cursor_wrapper: CursorWrapper, sql: Any) -> str:
     # A composed statement (psycopg's sql.SQL): rendered now, while its cursor is open.
-    with capture_internal_exceptions():
-        return _format_sql(cursor_wrapper.cursor, sql)
-    return None
+    try:
+        return _format_sql(cursor_wrapper.cursor, sql) or "<unknown SQL query>"
+    except Exception:
+        return "<unknown SQL query>"
 
 
 def query_crumb(note: Note) -> dict[str, Any]:

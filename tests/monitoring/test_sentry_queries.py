@@ -177,3 +177,18 @@ def test_pii_on__the_sdk_records_queries_with_their_parameters(configure_sentry,
         assert probe_queries(event) == [f"SELECT {i} AS probe_{i}" for i in range(4)]
     finally:
         receiver.stop()
+
+
+def test_composed_statements__rendered_while_their_cursor_is_open(sentry_receiver):
+    """psycopg's sql.SQL objects are noted as the SQL text the SDK would have shown."""
+    if connection.vendor != "postgresql":
+        pytest.skip("composed statements are psycopg's (PostgreSQL)")
+    from psycopg import sql
+
+    notes = sentry_queries.new_notes()
+    with sentry_queries.untraced_queries(notes), connection.cursor() as cursor:
+        cursor.execute(sql.SQL("SELECT {} AS {}").format(sql.Literal(3), sql.Identifier("probe_c")))
+        cursor.execute("SELECT 4 AS probe_d")
+    messages = [crumb["message"] for crumb in sentry_queries.query_crumbs(notes)]
+    queries = [message for message in messages if message != "connect"]
+    assert queries == ['SELECT 3 AS "probe_c"', "SELECT 4 AS probe_d"]
