@@ -37,10 +37,14 @@ Note = tuple[float, str | None, bool]
 _notes: ContextVar[deque[Note] | None] = ContextVar("toolbox_untraced_queries", default=None)
 
 
+def max_breadcrumbs() -> int:
+    """As many breadcrumbs as an event carries (the client's option; the SDK's default 100)."""
+    return sentry_sdk.get_client().options.get("max_breadcrumbs") or 100
+
+
 def new_notes() -> deque[Note]:
     """Room for as many queries as an event could carry breadcrumbs (the newest are kept)."""
-    limit = sentry_sdk.get_client().options.get("max_breadcrumbs") or 100
-    return deque(maxlen=limit)
+    return deque(maxlen=max_breadcrumbs())
 
 
 def notes_wanted() -> bool:
@@ -51,8 +55,12 @@ def notes_wanted() -> bool:
 
 
 @contextmanager
-def untraced_queries(notes: deque[Note]) -> Iterator[None]:
-    """Within: this context's queries are noted in ``notes``, not made spans and breadcrumbs."""
+def untraced_queries(notes: deque[Note] | None) -> Iterator[None]:
+    """Within: this context's queries are noted in ``notes``, not made spans and breadcrumbs
+    (nothing changes for ``notes`` None, or when query parameters are collected)."""
+    if notes is None or not notes_wanted():
+        yield
+        return
     token = _notes.set(notes)
     try:
         yield
@@ -60,13 +68,19 @@ def untraced_queries(notes: deque[Note]) -> Iterator[None]:
         _notes.reset(token)
 
 
-def install() -> None:
-    """Wrap the SDK's query hooks (call right after DjangoIntegration.setup_once installed them,
-    with :func:`original_hooks` taken just before)."""
-    real_execute, real_executemany, real_connect = _original
-    sdk_execute = CursorWrapper.execute
-    sdk_executemany = CursorWrapper.executemany
-    sdk_connect = BaseDatabaseWrapper.connect
+Hooks = tuple[Any, Any, Any]
+
+
+def django_hooks() -> Hooks:
+    """Django's query methods as they are now (take them before the SDK wraps them)."""
+    return CursorWrapper.execute, CursorWrapper.executemany, BaseDatabaseWrapper.connect
+
+
+def install(real: Hooks) -> None:
+    """Wrap the SDK's query hooks, just installed by DjangoIntegration.setup_once, so that noted
+    queries bypass them; ``real`` is :func:`django_hooks` from before the SDK's."""
+    real_execute, real_executemany, real_connect = real
+    sdk_execute, sdk_executemany, sdk_connect = django_hooks()
 
     def execute(self: CursorWrapper, sql: Any, params: Any = None) -> Any:
         notes = _notes.get()
@@ -92,15 +106,6 @@ def install() -> None:
     CursorWrapper.execute = execute
     CursorWrapper.executemany = executemany
     BaseDatabaseWrapper.connect = connect
-
-
-_original: tuple[Any, Any, Any] = (None, None, None)
-
-
-def original_hooks() -> None:
-    """Remember Django's own query methods, before the SDK wraps them."""
-    global _original
-    _original = (CursorWrapper.execute, CursorWrapper.executemany, BaseDatabaseWrapper.connect)
 
 
 def _formatted(cursor_wrapper: CursorWrapper, sql: Any) -> str:

@@ -69,7 +69,7 @@ class DjangoRequestsIntegration(DjangoIntegration):
     def setup_once() -> None:
         wsgi_call = WSGIHandler.__call__
         saved = {name: getattr(sdk_django, name) for name in PER_REQUEST_PATCHES}
-        sentry_queries.original_hooks()
+        django_hooks = sentry_queries.django_hooks()
         try:
             for name in PER_REQUEST_PATCHES:
                 setattr(sdk_django, name, _skip)
@@ -80,7 +80,7 @@ class DjangoRequestsIntegration(DjangoIntegration):
             # The one per-request patch setup_once makes inline: Sentry's WSGI middleware.
             WSGIHandler.__call__ = wsgi_call
         # Its SQL hook, kept, but only for queries of traced requests (monitoring.sentry_queries).
-        sentry_queries.install()
+        sentry_queries.install(django_hooks)
 
 
 def _ours() -> bool:
@@ -154,7 +154,7 @@ def _add_request_crumbs(
     crumbs.append(request_started_crumb(request.method, request.path_info, started))
     crumbs.extend(sentry_queries.query_crumbs(queries))
     crumbs.sort(key=lambda crumb: crumb["timestamp"])
-    del crumbs[: -(sentry_sdk.get_client().options.get("max_breadcrumbs") or 100)]
+    del crumbs[: -sentry_queries.max_breadcrumbs()]
 
 
 def _make_event_processor(request: HttpRequest, started: datetime, queries: deque) -> Any:
@@ -210,7 +210,7 @@ def request_scope(request: HttpRequest) -> Iterator[Transaction | None]:
         queries = sentry_queries.new_notes()
         scope.add_event_processor(_make_event_processor(request, datetime.now(UTC), queries))
         if request.method not in TRACED_METHODS:
-            with _queries_noted(queries):
+            with sentry_queries.untraced_queries(queries):
                 yield None
             return
         transaction = sentry_sdk.continue_trace(
@@ -223,21 +223,9 @@ def request_scope(request: HttpRequest) -> Iterator[Transaction | None]:
         with sentry_sdk.start_transaction(
             transaction, custom_sampling_context=_sampling_context(request)
         ) as transaction:
-            if transaction.sampled:
+            # A sampled request's queries are spans; an untraced one's only noted.
+            with sentry_queries.untraced_queries(None if transaction.sampled else queries):
                 yield transaction
-                return
-            with _queries_noted(queries):
-                yield transaction
-
-
-@contextmanager
-def _queries_noted(queries: deque) -> Iterator[None]:
-    # An untraced request's queries become breadcrumbs only if an event needs them.
-    if not sentry_queries.notes_wanted():
-        yield
-        return
-    with sentry_queries.untraced_queries(queries):
-        yield
 
 
 def finish_transaction(transaction: Transaction, request: HttpRequest, response: HttpResponse):
