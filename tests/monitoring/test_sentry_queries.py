@@ -32,10 +32,12 @@ EMAIL = "pupil.one@example.com"
 def receiver_at(configure_sentry):
     started = []
 
-    def start(traces_sample_rate: float) -> SentryReceiver:
+    def start(traces_sample_rate: float, **overrides: object) -> SentryReceiver:
         receiver = SentryReceiver().start()
         started.append(receiver)
-        configure_sentry("production", dsn=receiver.dsn, traces_sample_rate=traces_sample_rate)
+        configure_sentry(
+            "production", dsn=receiver.dsn, traces_sample_rate=traces_sample_rate, **overrides
+        )
         return receiver
 
     yield start
@@ -163,20 +165,14 @@ def test_outside_requests__queries_are_the_sdks(receiver_at):
     assert "SELECT 7 AS probe_task" in [c["message"] for c in breadcrumbs(message, "query")]
 
 
-def test_pii_on__the_sdk_records_queries_with_their_parameters(configure_sentry, http, probe_urls):
+def test_pii_on__the_sdk_records_queries_with_their_parameters(receiver_at, http, probe_urls):
     """Parameters are collected with PII on: the notes hold none, so the SDK records queries."""
-    receiver = SentryReceiver().start()
-    try:
-        configure_sentry(
-            "production", dsn=receiver.dsn, send_default_pii=True, traces_sample_rate=0.0
-        )
-        assert not sentry_queries.notes_wanted()
-        assert http.get("/probe/sql-boom", params={"n": 4}).status_code == 500
-        event = receiver.wait_for(lambda r: error_events(r, "ProbeFailure"))[0]
-        assert param_crumb(event)["data"]["db.params"] == [4]
-        assert probe_queries(event) == [f"SELECT {i} AS probe_{i}" for i in range(4)]
-    finally:
-        receiver.stop()
+    receiver = receiver_at(0.0, send_default_pii=True)
+    assert not sentry_queries.notes_wanted()
+    assert http.get("/probe/sql-boom", params={"n": 4}).status_code == 500
+    event = receiver.wait_for(lambda r: error_events(r, "ProbeFailure"))[0]
+    assert param_crumb(event)["data"]["db.params"] == [4]
+    assert probe_queries(event) == [f"SELECT {i} AS probe_{i}" for i in range(4)]
 
 
 def test_composed_statements__rendered_while_their_cursor_is_open(sentry_receiver):
