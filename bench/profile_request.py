@@ -1,14 +1,17 @@
-"""Where a request's CPU goes, in one process: the WSGI handler called in a loop, no HTTP.
+"""Where a request's CPU goes, in one process: the WSGI (or ASGI) handler in a loop, no HTTP.
 
     .venv/bin/python bench/profile_request.py                 # A/B table: Sentry off, 0.1, 1.0
     .venv/bin/python bench/profile_request.py --profile status --rate 0.1   # cProfile top
     .venv/bin/python bench/profile_request.py --logs-level INFO  # Sentry Logs of INFO records too
     .venv/bin/python bench/profile_request.py --stages   # a sampled transaction, stage by stage
+    .venv/bin/python bench/profile_request.py --server asgi  # toolbox.asgi on one event loop
 
 Production settings (DEBUG off, SQLite in a temporary folder, our JSON logs on) with the DSN of a
 loopback receiver that only counts. Sentry is re-initialised between configurations with
 ``init_sentry`` (what ``MonitoringConfig.ready`` calls), so each configuration runs the same code
-a gunicorn worker would, through Django's ``WSGIHandler`` and all our middleware. The
+a gunicorn worker would, through Django's ``WSGIHandler`` (or, with ``--server asgi``, the
+production ASGI application, requests one after another on one event loop as a uvicorn worker
+runs them, sync views in asgiref's thread) and all our middleware. The
 configurations are interleaved, round after round, and CPU is ``time.process_time()``: every
 thread of the process, so the SDK's sender thread (serialisation, compression, HTTP) is counted.
 """
@@ -41,9 +44,11 @@ RECEIVER = (
 PATHS = {"status": "/sentry/status", "lessons": "/api/v1/content?limit=20", "me": "/api/v1/auth/me"}
 
 
-def setup(work: Path, dsn: str) -> None:
+def setup(work: Path, dsn: str, server: str) -> None:
     env = base_environment(f"sqlite:///{work / 'profile.sqlite3'}", work)
     env["SENTRY_DSN"] = dsn
+    # As toolbox.wsgi and toolbox.asgi leave it: persistent connections in WSGI workers only.
+    env["DATABASE_CONN_MAX_AGE"] = "60" if server == "wsgi" else "0"
     for key in ("SENTRY_TRACES_SAMPLE_RATE", "REDIS_URL"):
         os.environ.pop(key, None)
     os.environ.update(env)
@@ -54,6 +59,60 @@ def setup(work: Path, dsn: str) -> None:
     from django.core.management import call_command
 
     call_command("migrate", "--noinput", verbosity=0)
+
+
+def wsgi_caller():
+    """``call(path, token) -> status`` through Django's WSGI handler."""
+    from django.core.handlers.wsgi import WSGIHandler
+
+    handler = WSGIHandler()
+    return lambda path, token: wsgi_call(handler, path, token)
+
+
+def asgi_caller():
+    """``call(path, token) -> status`` through ``toolbox.asgi.application`` on one event loop."""
+    import asyncio
+
+    from toolbox.asgi import application
+
+    loop = asyncio.new_event_loop()
+
+    async def request(path: str, token: str) -> int:
+        route, _, query = path.partition("?")
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": "GET",
+            "scheme": "http",
+            "path": route,
+            "raw_path": route.encode(),
+            "query_string": query.encode(),
+            "root_path": "",
+            "headers": [
+                (b"host", b"127.0.0.1:8000"),
+                (b"authorization", f"Bearer {token}".encode()),
+                (b"user-agent", b"wrk"),
+            ],
+            "client": ("127.0.0.1", 50000),
+            "server": ("127.0.0.1", 8000),
+        }
+        body = [{"type": "http.request", "body": b"", "more_body": False}]
+        status: list[int] = []
+
+        async def receive():
+            if body:
+                return body.pop()
+            await asyncio.Event().wait()  # Django's disconnect listener, cancelled at the end
+
+        async def send(message):
+            if message["type"] == "http.response.start":
+                status.append(message["status"])
+
+        await application(scope, receive, send)
+        return status[0]
+
+    return lambda path, token: loop.run_until_complete(request(path, token))
 
 
 def wsgi_call(handler, path: str, token: str) -> int:
@@ -86,7 +145,7 @@ def wsgi_call(handler, path: str, token: str) -> int:
     return int(status[0].split()[0])
 
 
-def seed(handler) -> str:
+def seed() -> str:
     """The bench teacher, five lessons, and an access token."""
     import json
 
@@ -134,13 +193,13 @@ def use(config_name: str, rate: float) -> None:
     init_sentry(config)
 
 
-def loop(handler, path: str, token: str, n: int) -> float:
+def loop(call, path: str, token: str, n: int) -> float:
     """CPU µs per request (all threads), after a flush so queued sends are paid for here."""
     import sentry_sdk
 
     start = time.process_time()
     for _ in range(n):
-        wsgi_call(handler, path, token)
+        call(path, token)
     client = sentry_sdk.get_client()
     if client.is_active():
         client.flush(timeout=5)
@@ -155,7 +214,7 @@ def thread_cpu(fn, n: int) -> float:
     return (time.thread_time() - start) * 1e6 / n
 
 
-def stages(handler, endpoint: str, path: str, token: str, n: int = 300) -> None:
+def stages(call, endpoint: str, path: str, token: str, n: int = 300) -> None:
     """One sampled transaction, stage by stage (µs of CPU): the request's thread at traces 1.0
     minus 0.0, the sender thread, and each stage alone on a captured transaction."""
     import copy
@@ -167,10 +226,10 @@ def stages(handler, endpoint: str, path: str, token: str, n: int = 300) -> None:
     split = {}
     for rate in (0.0, 1.0):
         use("ours", rate)
-        loop(handler, path, token, 50)
+        loop(call, path, token, 50)
         process, thread = time.process_time(), time.thread_time()
         for _ in range(n):
-            wsgi_call(handler, path, token)
+            call(path, token)
         thread = time.thread_time() - thread
         sentry_sdk.get_client().flush(timeout=5)
         process = time.process_time() - process
@@ -183,7 +242,7 @@ def stages(handler, endpoint: str, path: str, token: str, n: int = 300) -> None:
     )
     capture = client.transport.capture_envelope
     client.transport.capture_envelope = lambda env: envelopes.append(env) or capture(env)
-    wsgi_call(handler, path, token)
+    call(path, token)
     client.flush(timeout=5)
     client.options["before_send_transaction"], client.transport.capture_envelope = hook, capture
     event = events[-1]
@@ -235,6 +294,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--configs", default="off,0.1,1.0")
     parser.add_argument("--profile", help="cProfile this endpoint instead of the A/B table")
     parser.add_argument("--rate", type=float, default=0.1, help="traces rate for --profile")
+    parser.add_argument("--server", choices=("wsgi", "asgi"), default="wsgi")
     parser.add_argument("--logs-level", help="SENTRY_LOGS_LEVEL for this run")
     parser.add_argument("--top", type=int, default=35)
     parser.add_argument("--dump", help="with --profile: also write the cProfile stats to this file")
@@ -258,27 +318,26 @@ def main(argv: list[str] | None = None) -> int:
 
 def run(args: argparse.Namespace, tmp: Path, dsn: str) -> int:
     if True:
-        setup(tmp, dsn)
+        setup(tmp, dsn, args.server)
         import sentry_sdk
-        from django.core.handlers.wsgi import WSGIHandler
 
-        handler = WSGIHandler()
+        call = asgi_caller() if args.server == "asgi" else wsgi_caller()
         # The seed runs outside any request (its content generation too): in a scope of its
         # own, so that nothing it leaves on a scope enlarges the events measured after it.
         with sentry_sdk.isolation_scope():
-            token = seed(handler)
+            token = seed()
         tokens = {"status": MONITORING_TOKEN}
         if args.stages:
             for endpoint in args.endpoints.split(","):
-                stages(handler, endpoint, PATHS[endpoint], tokens.get(endpoint, token))
+                stages(call, endpoint, PATHS[endpoint], tokens.get(endpoint, token))
             return 0
         if args.profile:
             use("ours", args.rate)
             path, tok = PATHS[args.profile], tokens.get(args.profile, token)
-            loop(handler, path, tok, 200)
+            loop(call, path, tok, 200)
             profiler = cProfile.Profile()
             profiler.enable()
-            loop(handler, path, tok, args.requests)
+            loop(call, path, tok, args.requests)
             profiler.disable()
             if args.dump:
                 profiler.dump_stats(args.dump)  # for pstats' callers/callees
@@ -294,14 +353,14 @@ def run(args: argparse.Namespace, tmp: Path, dsn: str) -> int:
             path, tok = PATHS[endpoint], tokens.get(endpoint, token)
             for config in configs:  # warm-up
                 use("off" if config == "off" else "ours", float(config) if config != "off" else 0)
-                loop(handler, path, tok, 100)
+                loop(call, path, tok, 100)
             for _ in range(args.rounds):
                 for config in configs:
                     use(
                         "off" if config == "off" else "ours",
                         float(config) if config != "off" else 0,
                     )
-                    cost = loop(handler, path, tok, args.requests)
+                    cost = loop(call, path, tok, args.requests)
                     results.setdefault((endpoint, config), []).append(cost)
         print("| endpoint | config | CPU µs/req (median) | x off | range |")
         print("|---|---|---:|---:|---:|")

@@ -16,10 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
 
+import sentry_sdk
 from django.conf import settings
 from django.core.cache import caches
 from django.db import connections
 from django.db.migrations.executor import MigrationExecutor
+from sentry_sdk.scope import use_isolation_scope, use_scope
 
 from monitoring.circuits import OPEN, circuit_states
 
@@ -210,10 +212,24 @@ def _run_in_thread(check: HealthCheck) -> CheckResult:
         connections.close_all()  # this thread's own connections; never leak one per probe
 
 
+def _submit(check: HealthCheck):
+    # In Sentry scopes forked from the request's: its context on what a check reports, the
+    # check's own breadcrumbs and spans kept apart from its neighbours'. (sentry-sdk would fork
+    # them for every thread pool; monitoring.sentry turns that off, see propagate_scope there.)
+    isolation = sentry_sdk.get_isolation_scope().fork()
+    current = sentry_sdk.get_current_scope().fork()
+
+    def run() -> CheckResult:
+        with use_isolation_scope(isolation), use_scope(current):
+            return _run_in_thread(check)
+
+    return _executor.submit(run)
+
+
 def run_checks(checks: list[HealthCheck]) -> dict[str, CheckResult]:
     """Run every check concurrently; a check past its time limit is reported as timed out."""
     started = time.perf_counter()
-    futures = {check.name: (check, _executor.submit(_run_in_thread, check)) for check in checks}
+    futures = {check.name: (check, _submit(check)) for check in checks}
     results: dict[str, CheckResult] = {}
     for name, (check, future) in futures.items():
         remaining = check.timeout_seconds - (time.perf_counter() - started)

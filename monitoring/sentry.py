@@ -19,6 +19,7 @@ from django.db.backends.signals import connection_created
 from sentry_sdk.client import SDK_INFO
 from sentry_sdk.integrations.celery import CeleryIntegration
 from sentry_sdk.integrations.logging import LoggingIntegration
+from sentry_sdk.integrations.threading import ThreadingIntegration
 
 from monitoring import runtime
 from monitoring.conf import SentryConfig, profiler_is_safe
@@ -176,6 +177,14 @@ def build_options(config: SentryConfig) -> dict[str, Any]:
             # a task that fails is reported. (Sockets need no integration: live/ opens a
             # transaction per message itself, not one per connection.)
             CeleryIntegration(propagate_traces=True, monitor_beat_tasks=False),
+            # Threads keep reporting their crashes, but sentry-sdk's scope propagation is off:
+            # it forks both scopes on every Thread.start and ThreadPoolExecutor.submit, and
+            # under ASGI asgiref submits each sync hop of every request (our views, middleware,
+            # signals) to a thread pool of the request's own, with the request's context
+            # already copied: ten scope forks a request for nothing (~250 µs on
+            # /sentry/status). The view thread now shares the request's scopes, as under WSGI.
+            # Our one pool of our own (monitoring.health) forks them itself.
+            ThreadingIntegration(propagate_scope=False),
         ],
         "transport": MonitoringTransport,
         # Brotli at quality 1: a quarter of the CPU of the SDK's defaults (gzip -9, or brotli

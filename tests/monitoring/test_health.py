@@ -138,3 +138,34 @@ def test_run_checks__concurrent_with_a_time_limit_each():
     assert results["also_slow"].message == "timed out"
     assert results["crashing"].status == "unhealthy"
     assert results["crashing"].message == "check failed unexpectedly"
+
+
+def test_run_checks__each_check_in_scopes_forked_from_the_callers(sentry_receiver):
+    # A check sees the request's Sentry context, and what it adds (a tag, a breadcrumb) stays
+    # its own: not on the request's scope, not on its neighbour's, not on the pool thread for
+    # the next probe. Sentry is on, as we configure it: sentry-sdk's thread-pool propagation is
+    # off (monitoring.sentry), so this is health's own doing.
+    seen = {}
+
+    class Tagging(health.HealthCheck):
+        name = "tagging"
+
+        def run(self):
+            scope = sentry_sdk.get_isolation_scope()
+            seen[self.name] = dict(scope._tags), [c["message"] for c in scope._breadcrumbs]
+            sentry_sdk.set_tag("check", self.name)
+            sentry_sdk.add_breadcrumb(message=f"from {self.name}")
+
+    class AlsoTagging(Tagging):
+        name = "also_tagging"
+
+    with sentry_sdk.isolation_scope() as request_scope:
+        request_scope.clear_breadcrumbs()
+        sentry_sdk.set_tag("request_id", "r-1")
+        sentry_sdk.add_breadcrumb(message="request started")
+        for _ in range(2):  # the second probe: the pool's threads hold nothing of the first
+            assert health.run_checks([Tagging(), AlsoTagging()])["tagging"].status == "healthy"
+            for name in ("tagging", "also_tagging"):
+                assert seen[name] == ({"request_id": "r-1"}, ["request started"])
+        assert request_scope._tags == {"request_id": "r-1"}
+        assert [c["message"] for c in request_scope._breadcrumbs] == ["request started"]
