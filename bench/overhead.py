@@ -95,7 +95,11 @@ CONFIGS = (
         "ours-0.1", "(d) our stack, traces 0.1 (production default)", "toolbox.wsgi", True, None
     ),
     Config("bare-0.1", "(e) bare sentry-sdk, traces 0.1", "bench.wsgi_bare", True, "0.1"),
+    # Not in the default run: the unsampled path alone, to split the production default's cost
+    # into what every request pays and what the sampled tenth adds.
+    Config("ours-0.0", "(f) our stack, traces 0 (nothing sampled)", "toolbox.wsgi", True, "0.0"),
 )
+DEFAULT_CONFIGS = ("off", "bare-1.0", "ours-1.0", "ours-0.1", "bare-0.1")
 # The ASGI entry of each WSGI entry: the production command's app, and bare sentry-sdk's.
 ASGI_APPS = {"toolbox.wsgi": "toolbox.asgi", "bench.wsgi_bare": "bench.asgi_bare"}
 SERVERS = ("wsgi", "asgi")
@@ -177,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
         help="cores busy with other processes above which a run is repeated",
     )
     parser.add_argument("--retries", type=int, default=1, help="repeats of a disturbed run")
-    parser.add_argument("--configs", default=",".join(c.name for c in CONFIGS))
+    parser.add_argument("--configs", default=",".join(DEFAULT_CONFIGS))
     parser.add_argument("--endpoints", default=",".join(DEFAULT_ENDPOINTS))
     parser.add_argument("--database-url", help="default: a SQLite file in a temporary folder")
     parser.add_argument("--app-root", help="run the servers from this copy of the project")
@@ -185,7 +189,11 @@ def main(argv: list[str] | None = None) -> int:
         "--baseline-root",
         help="also run --baseline-configs from this copy of the project (before/after a change)",
     )
-    parser.add_argument("--baseline-configs", default="ours-1.0,ours-0.1")
+    parser.add_argument(
+        "--baseline-configs",
+        default="ours-1.0,ours-0.1",
+        help="configs to run from --baseline-root too; ASGI's as ours-0.1@asgi",
+    )
     parser.add_argument("--baseline-label", default="before the fixes")
     parser.add_argument("--name", default="overhead", help="results file name (bench/results/)")
     parser.add_argument(
@@ -206,12 +214,14 @@ def main(argv: list[str] | None = None) -> int:
     ]
     baseline_root = Path(args.baseline_root).resolve() if args.baseline_root else None
     if baseline_root is not None:
+        # On either server: "ours-0.1" is WSGI's, "ours-0.1@asgi" ASGI's.
         configs += [
-            Config(f"{c.name}@base", f"{c.label}, {args.baseline_label}", c.app, c.dsn,
-                   c.traces_rate, baseline=True)
+            dataclasses.replace(
+                c, name=f"{c.name}@base", label=f"{c.label}, {args.baseline_label}", baseline=True
+            )
             for c in configs
             if c.name in args.baseline_configs.split(",")
-        ]  # fmt: skip
+        ]
     endpoints = [e for e in ENDPOINTS if e in args.endpoints.split(",")]
     started = time.perf_counter()
 

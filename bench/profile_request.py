@@ -19,11 +19,13 @@ thread of the process, so the SDK's sender thread (serialisation, compression, H
 from __future__ import annotations
 
 import argparse
+import atexit
 import cProfile
 import dataclasses
 import io
 import os
 import pstats
+import shutil
 import statistics
 import subprocess
 import sys
@@ -308,9 +310,11 @@ def main(argv: list[str] | None = None) -> int:
     receiver = subprocess.Popen(
         [sys.executable, "-c", RECEIVER], stdout=subprocess.PIPE, text=True, cwd=ROOT
     )
+    # Removed last of all at exit (atexit runs in reverse): the app logs its shutdown there.
+    tmp = Path(tempfile.mkdtemp(prefix="profile-request-"))
+    atexit.register(shutil.rmtree, tmp, True)
     try:
-        with tempfile.TemporaryDirectory() as tmp:
-            return run(args, Path(tmp), receiver.stdout.readline().strip())
+        return run(args, tmp, receiver.stdout.readline().strip())
     finally:
         receiver.terminate()
         receiver.wait()
