@@ -320,6 +320,37 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / CLOCK_TICKS
 
 
+def connections_per_worker(pids: list[int], port: int) -> list[int]:
+    """How many established TCP connections on ``port`` each of ``pids`` holds (its sockets,
+    from ``/proc/<pid>/fd``, found among ``/proc/net/tcp``'s connections in state 01)."""
+    held: list[set[str]] = []
+    for pid in pids:
+        sockets = set()
+        try:
+            fds = os.listdir(f"/proc/{pid}/fd")
+        except OSError:
+            fds = []
+        for fd in fds:
+            try:
+                target = os.readlink(f"/proc/{pid}/fd/{fd}")
+            except OSError:
+                continue
+            if target.startswith("socket:["):
+                sockets.add(target[8:-1])
+        held.append(sockets)
+    established = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            rows = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for row in rows:
+            fields = row.split()
+            if fields[3] == "01" and int(fields[1].rsplit(":", 1)[1], 16) == port:
+                established.add(fields[9])
+    return [len(sockets & established) for sockets in held]
+
+
 def machine_busy_seconds() -> float:
     """CPU time spent by everything on the machine (all cores), from ``/proc/stat``."""
     fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]

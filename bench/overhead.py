@@ -43,6 +43,7 @@ from bench.harness import (
     Server,
     access_token,
     base_environment,
+    connections_per_worker,
     counting_receiver,
     cpu_seconds,
     machine,
@@ -56,7 +57,7 @@ from bench.harness import (
     write_results,
 )
 from bench.overhead_report import Cell, Run, table, verdicts
-from bench.wrk import require_wrk, run_wrk
+from bench.wrk import require_wrk, run_wrk, start_wrk
 from tests.support.sentry_receiver import SentryReceiver
 
 
@@ -137,6 +138,29 @@ def headers_for(endpoint: str, token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
+# A keep-alive server (uvicorn) keeps each of wrk's connections on the worker that accepted it
+# for the whole run. Opened together by one wrk thread, the four connections nearly always went
+# to one worker (uvicorn accepts all that are pending), the other idle, and now and then two
+# each: ~25% more CPU per request and half the throughput in the first case, which made single
+# ASGI rounds of one configuration differ by up to 40%. So on such a server wrk runs a thread
+# per connection (they connect one by one, each to whichever worker wakes first) and is started
+# again until the connections are spread evenly; the check takes a fraction of a second. (Sync
+# workers close every connection after its request: nothing to deal.)
+MAX_DEALS = 40
+
+
+def dealt_evenly(server: Server, pids: list[int], conns: int) -> bool:
+    """Whether wrk's ``conns`` connections are spread evenly over the ``pids`` workers (True
+    too when they cannot be counted within 2 s: the run goes on)."""
+    deadline = time.monotonic() + 2
+    while time.monotonic() < deadline:
+        held = connections_per_worker(pids, server.port)
+        if sum(held) >= conns:
+            return max(held) <= -(-conns // len(pids))
+        time.sleep(0.02)
+    return True
+
+
 def measure(
     server: Server,
     receiver: SentryReceiver,
@@ -146,23 +170,32 @@ def measure(
     conns: int,
     pause_ms: float,
     requests: list[tuple[str, dict[str, str]]] | None = None,
+    *,
+    deal_evenly: bool = False,
 ) -> Run:
-    receiver.take()
     pids = server.worker_pids()
-    before, busy_before, own_before = cpu_seconds(pids), machine_busy_seconds(), own_seconds()
-    result = run_wrk(
-        server.url + path,
-        seconds=seconds,
-        connections=conns,
-        headers=headers,
-        pause_ms=pause_ms,
-        requests=requests,
-    )
+    for deal in range(1, MAX_DEALS + 1):
+        receiver.take()
+        before, busy_before, own_before = cpu_seconds(pids), machine_busy_seconds(), own_seconds()
+        wrk = start_wrk(
+            server.url + path,
+            seconds=seconds,
+            threads=conns if deal_evenly else 1,
+            connections=conns,
+            headers=headers,
+            pause_ms=pause_ms,
+            requests=requests,
+        )
+        if not deal_evenly or deal == MAX_DEALS or dealt_evenly(server, pids, conns):
+            break
+        wrk.cancel()
+        time.sleep(0.3)  # the cancelled run's last requests end before the next one's window
+    result = wrk.result()
     after, busy_after, own_after = cpu_seconds(pids), machine_busy_seconds(), own_seconds()
     other = (busy_after - busy_before) - (after - before) - (own_after - own_before)
     time.sleep(0.5)  # the last envelopes in flight (their sending is in ``after`` or lost)
     transactions = receiver.take().get("transaction", 0)
-    return Run(result, after - before, transactions, max(0.0, other) / result.seconds)
+    return Run(result, after - before, transactions, max(0.0, other) / result.seconds, deal)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -202,6 +235,11 @@ def main(argv: list[str] | None = None) -> int:
         default="both",
         help="gunicorn sync workers (wsgi), uvicorn workers (asgi, toolbox.asgi) or both",
     )
+    parser.add_argument(
+        "--any-deal",
+        action="store_true",
+        help="keep wrk's connections on whichever uvicorn worker accepted them (see MAX_DEALS)",
+    )
     parser.add_argument("--quick", action="store_true", help="1 round x 3 s: a smoke run")
     args = parser.parse_args(argv)
     if args.quick:
@@ -227,7 +265,7 @@ def main(argv: list[str] | None = None) -> int:
 
     receiver = counting_receiver()
     servers: dict[str, Server] = {}
-    retried = 0
+    retried = redealt = 0
     with tempfile.TemporaryDirectory(prefix="toolbox-bench-") as tmp:
         work = Path(tmp)
         try:
@@ -285,13 +323,16 @@ def main(argv: list[str] | None = None) -> int:
                                 args.connections,
                                 args.pause_ms,
                                 scripted.get(endpoint),
+                                deal_evenly=config.server == "asgi" and not args.any_deal,
                             )
+                            redealt += run.deals - 1
                             print(
                                 f"round {round_number} {endpoint:7} {config.name:9} "
                                 f"{run.wrk.rps:7.0f} req/s  p50 {run.wrk.p50_ms:6.2f} ms  "
                                 f"p99 {run.wrk.p99_ms:6.2f} ms  "
                                 f"{run.cpu_us_per_request:6.0f} µs/req  "
-                                f"traced {run.transactions}  other load {run.other_load:.2f}",
+                                f"traced {run.transactions}  other load {run.other_load:.2f}"
+                                + (f"  wrk started {run.deals}x" if run.deals > 1 else ""),
                                 file=sys.stderr,
                                 flush=True,
                             )
@@ -326,7 +367,15 @@ def main(argv: list[str] | None = None) -> int:
         "round. 'traced': share of requests whose transaction reached the loopback receiver. "
         "'other load': the most cores any round saw busy outside the workers, wrk and the "
         f"receiver (a run above {args.max_other_load:g} was repeated, at most {args.retries} "
-        f"times; {retried} repeats).",
+        f"times; {retried} repeats)."
+        + (
+            ""
+            if args.any_deal or "asgi" not in servers_run
+            else " uvicorn keeps each connection on the worker that accepted it: against it, wrk "
+            f"ran a thread per connection (-t{args.connections}) and was started again until its "
+            f"{args.connections} connections were spread evenly over the 2 workers ({redealt} "
+            "restarts in all; sync workers close every connection)."
+        ),
         "",
     ]
     for endpoint in endpoints:

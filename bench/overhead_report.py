@@ -20,6 +20,7 @@ class Run:
     cpu_seconds: float
     transactions: int
     other_load: float  # cores busy with something else than the workers, wrk and the receiver
+    deals: int = 1  # wrk starts until its connections were spread evenly over the workers
 
     @property
     def cpu_us_per_request(self) -> float:

@@ -70,6 +70,61 @@ def run_wrk(
 ) -> WrkResult:
     """Closed-loop load: each connection sends its next request when the last one is answered,
     ``pause_ms`` later (wrk's ``delay()`` hook): pacing keeps the workers below saturation."""
+    return start_wrk(
+        url,
+        seconds=seconds,
+        threads=threads,
+        connections=connections,
+        headers=headers,
+        pause_ms=pause_ms,
+        requests=requests,
+    ).result()
+
+
+class WrkRun:
+    """wrk running in the background: :meth:`result` waits for its report, :meth:`cancel`
+    stops it (for a run started again, e.g. when its connections landed badly)."""
+
+    def __init__(self, command: list[str], script: str | None, seconds: float) -> None:
+        self.script, self.seconds = script, seconds
+        self.process = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+
+    def _done(self) -> None:
+        if self.script is not None:
+            os.unlink(self.script)
+            self.script = None
+
+    def result(self) -> WrkResult:
+        try:
+            stdout, stderr = self.process.communicate(timeout=self.seconds + 60)
+        except subprocess.TimeoutExpired:
+            self.cancel()
+            raise
+        finally:
+            self._done()
+        if self.process.returncode != 0:
+            raise RuntimeError(f"wrk failed:\n{stdout}\n{stderr}")
+        return parse_wrk(stdout)
+
+    def cancel(self) -> None:
+        self.process.kill()
+        self.process.communicate()
+        self._done()
+
+
+def start_wrk(
+    url: str,
+    *,
+    seconds: float,
+    threads: int = 1,
+    connections: int = 4,
+    headers: Mapping[str, str] | None = None,
+    pause_ms: float = 0,
+    requests: list[tuple[str, Mapping[str, str]]] | None = None,
+) -> WrkRun:
+    """:func:`run_wrk`, not waited for."""
     command = [
         "wrk", f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency",
         "--timeout", "10s",
@@ -83,19 +138,12 @@ def run_wrk(
     if lua:
         import tempfile
 
-        script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
-        script.write(lua)
-        script.close()
-        command += ["-s", script.name]
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as file:
+            file.write(lua)
+        script = file.name
+        command += ["-s", script]
     command.append(url)
-    try:
-        result = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
-    finally:
-        if script is not None:
-            os.unlink(script.name)
-    if result.returncode != 0:
-        raise RuntimeError(f"wrk failed:\n{result.stdout}\n{result.stderr}")
-    return parse_wrk(result.stdout)
+    return WrkRun(command, script, seconds)
 
 
 def mixed_requests_lua(requests: list[tuple[str, Mapping[str, str]]]) -> str:

@@ -126,3 +126,68 @@ def test_counting_receiver__counts_what_the_sdk_sends_with_brotli_installed():
         assert receiver.take() == {"event": 1}
     finally:
         receiver.stop()
+
+
+# Two processes sharing one listening socket, as gunicorn's workers do, each holding what it
+# accepts; with "one", only the first accepts.
+ACCEPTORS = textwrap.dedent(
+    """
+    import os, socket, sys, time
+    listener = socket.create_server(("127.0.0.1", 0))
+    print(listener.getsockname()[1], flush=True)
+    if os.fork() == 0 and sys.argv[1] == "one":
+        time.sleep(60)
+    held = []
+    listener.settimeout(0.2)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            held.append(listener.accept()[0])
+        except (TimeoutError, socket.timeout):
+            pass
+    """
+)
+
+
+@pytest.mark.parametrize("accepting", ["one", "both"])
+def test_connections_per_worker__counts_what_each_process_accepted(accepting):
+    from bench.harness import connections_per_worker
+    from bench.overhead import dealt_evenly
+
+    acceptors = subprocess.Popen(
+        [sys.executable, "-c", ACCEPTORS, accepting], stdout=subprocess.PIPE
+    )
+    clients, pids = [], []
+    try:
+        port = int(acceptors.stdout.readline())
+        path = Path(f"/proc/{acceptors.pid}/task/{acceptors.pid}/children")
+        deadline = time.monotonic() + 10
+        while not path.read_text().split() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        pids = [acceptors.pid, int(path.read_text().split()[0])]
+        import socket
+
+        clients = [socket.create_connection(("127.0.0.1", port)) for _ in range(4)]
+        deadline = time.monotonic() + 10
+        while sum(connections_per_worker(pids, port)) < 4 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        held = connections_per_worker(pids, port)
+        assert sum(held) == 4, held
+        if accepting == "one":
+            assert held == [4, 0]
+        # Our own ends of the connections are not the server's: this process holds none.
+        assert connections_per_worker([os.getpid()], port) == [0]
+
+        class Listening:
+            pass
+
+        server = Listening()
+        server.port = port
+        assert dealt_evenly(server, pids, 4) is (held == [2, 2])
+    finally:
+        for client in clients:
+            client.close()
+        for pid in pids[1:]:
+            os.kill(pid, signal.SIGKILL)
+        acceptors.kill()
+        acceptors.wait()
