@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import shutil
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -212,7 +212,7 @@ def _run_in_thread(check: HealthCheck) -> CheckResult:
         connections.close_all()  # this thread's own connections; never leak one per probe
 
 
-def _submit(check: HealthCheck):
+def _submit(check: HealthCheck) -> Future[CheckResult]:
     # In Sentry scopes forked from the request's: its context on what a check reports, the
     # check's own breadcrumbs and spans kept apart from its neighbours'. (sentry-sdk would fork
     # them for every thread pool; monitoring.sentry turns that off, see propagate_scope there.)
