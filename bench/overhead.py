@@ -149,12 +149,12 @@ def headers_for(endpoint: str, token: str) -> dict[str, str]:
 MAX_DEALS = 40
 
 
-def dealt_evenly(server: Server, pids: list[int], conns: int) -> bool:
-    """Whether wrk's ``conns`` connections are spread evenly over the ``pids`` workers (True
-    too when they cannot be counted within 2 s: the run goes on)."""
+def dealt_evenly(port: int, pids: list[int], conns: int) -> bool:
+    """Whether wrk's ``conns`` connections to ``port`` are spread evenly over the ``pids``
+    workers (True too when they cannot be counted within 2 s: the run goes on)."""
     deadline = time.monotonic() + 2
     while time.monotonic() < deadline:
-        held = connections_per_worker(pids, server.port)
+        held = connections_per_worker(pids, port)
         if sum(held) >= conns:
             return max(held) <= -(-conns // len(pids))
         time.sleep(0.02)
@@ -186,7 +186,7 @@ def measure(
             pause_ms=pause_ms,
             requests=requests,
         )
-        if not deal_evenly or deal == MAX_DEALS or dealt_evenly(server, pids, conns):
+        if not deal_evenly or deal == MAX_DEALS or dealt_evenly(server.port, pids, conns):
             break
         wrk.cancel()
         time.sleep(0.3)  # the cancelled run's last requests end before the next one's window

@@ -321,60 +321,59 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run(args: argparse.Namespace, tmp: Path, dsn: str) -> int:
-    if True:
-        setup(tmp, dsn, args.server)
-        import sentry_sdk
+    setup(tmp, dsn, args.server)
+    import sentry_sdk
 
-        call = asgi_caller() if args.server == "asgi" else wsgi_caller()
-        # The seed runs outside any request (its content generation too): in a scope of its
-        # own, so that nothing it leaves on a scope enlarges the events measured after it.
-        with sentry_sdk.isolation_scope():
-            token = seed()
-        tokens = {"status": MONITORING_TOKEN}
-        if args.stages:
-            for endpoint in args.endpoints.split(","):
-                stages(call, endpoint, PATHS[endpoint], tokens.get(endpoint, token))
-            return 0
-        if args.profile:
-            use("ours", args.rate)
-            path, tok = PATHS[args.profile], tokens.get(args.profile, token)
-            loop(call, path, tok, 200)
-            profiler = cProfile.Profile()
-            profiler.enable()
-            loop(call, path, tok, args.requests)
-            profiler.disable()
-            if args.dump:
-                profiler.dump_stats(args.dump)  # for pstats' callers/callees
-            out = io.StringIO()
-            stats = pstats.Stats(profiler, stream=out)
-            stats.sort_stats("cumulative").print_stats(args.top)
-            stats.sort_stats("tottime").print_stats(args.top)
-            print(out.getvalue())
-            return 0
-        configs = args.configs.split(",")
-        results: dict[tuple[str, str], list[float]] = {}
+    call = asgi_caller() if args.server == "asgi" else wsgi_caller()
+    # The seed runs outside any request (its content generation too): in a scope of its
+    # own, so that nothing it leaves on a scope enlarges the events measured after it.
+    with sentry_sdk.isolation_scope():
+        token = seed()
+    tokens = {"status": MONITORING_TOKEN}
+    if args.stages:
         for endpoint in args.endpoints.split(","):
-            path, tok = PATHS[endpoint], tokens.get(endpoint, token)
-            for config in configs:  # warm-up
-                use("off" if config == "off" else "ours", float(config) if config != "off" else 0)
-                loop(call, path, tok, 100)
-            for _ in range(args.rounds):
-                for config in configs:
-                    use(
-                        "off" if config == "off" else "ours",
-                        float(config) if config != "off" else 0,
-                    )
-                    cost = loop(call, path, tok, args.requests)
-                    results.setdefault((endpoint, config), []).append(cost)
-        print("| endpoint | config | CPU µs/req (median) | x off | range |")
-        print("|---|---|---:|---:|---:|")
-        for (endpoint, config), values in results.items():
-            base = statistics.median(results[(endpoint, "off")]) if "off" in configs else 0
-            median = statistics.median(values)
-            print(
-                f"| {endpoint} | {config} | {median:.0f} | "
-                f"{median / base if base else 0:.2f} | {min(values):.0f}–{max(values):.0f} |"
-            )
+            stages(call, endpoint, PATHS[endpoint], tokens.get(endpoint, token))
+        return 0
+    if args.profile:
+        use("ours", args.rate)
+        path, tok = PATHS[args.profile], tokens.get(args.profile, token)
+        loop(call, path, tok, 200)
+        profiler = cProfile.Profile()
+        profiler.enable()
+        loop(call, path, tok, args.requests)
+        profiler.disable()
+        if args.dump:
+            profiler.dump_stats(args.dump)  # for pstats' callers/callees
+        out = io.StringIO()
+        stats = pstats.Stats(profiler, stream=out)
+        stats.sort_stats("cumulative").print_stats(args.top)
+        stats.sort_stats("tottime").print_stats(args.top)
+        print(out.getvalue())
+        return 0
+    configs = args.configs.split(",")
+    results: dict[tuple[str, str], list[float]] = {}
+    for endpoint in args.endpoints.split(","):
+        path, tok = PATHS[endpoint], tokens.get(endpoint, token)
+        for config in configs:  # warm-up
+            use("off" if config == "off" else "ours", float(config) if config != "off" else 0)
+            loop(call, path, tok, 100)
+        for _ in range(args.rounds):
+            for config in configs:
+                use(
+                    "off" if config == "off" else "ours",
+                    float(config) if config != "off" else 0,
+                )
+                cost = loop(call, path, tok, args.requests)
+                results.setdefault((endpoint, config), []).append(cost)
+    print("| endpoint | config | CPU µs/req (median) | x off | range |")
+    print("|---|---|---:|---:|---:|")
+    for (endpoint, config), values in results.items():
+        base = statistics.median(results[(endpoint, "off")]) if "off" in configs else 0
+        median = statistics.median(values)
+        print(
+            f"| {endpoint} | {config} | {median:.0f} | "
+            f"{median / base if base else 0:.2f} | {min(values):.0f}–{max(values):.0f} |"
+        )
     return 0
 
 

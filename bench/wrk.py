@@ -10,6 +10,7 @@ import subprocess
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass
@@ -58,27 +59,9 @@ def parse_wrk(output: str) -> WrkResult:
     )
 
 
-def run_wrk(
-    url: str,
-    *,
-    seconds: float,
-    threads: int = 1,
-    connections: int = 4,
-    headers: Mapping[str, str] | None = None,
-    pause_ms: float = 0,
-    requests: list[tuple[str, Mapping[str, str]]] | None = None,
-) -> WrkResult:
-    """Closed-loop load: each connection sends its next request when the last one is answered,
-    ``pause_ms`` later (wrk's ``delay()`` hook): pacing keeps the workers below saturation."""
-    return start_wrk(
-        url,
-        seconds=seconds,
-        threads=threads,
-        connections=connections,
-        headers=headers,
-        pause_ms=pause_ms,
-        requests=requests,
-    ).result()
+def run_wrk(url: str, **options: Any) -> WrkResult:
+    """wrk against ``url`` until it reports (``options``: :func:`start_wrk`'s)."""
+    return start_wrk(url, **options).result()
 
 
 class WrkRun:
@@ -124,7 +107,9 @@ def start_wrk(
     pause_ms: float = 0,
     requests: list[tuple[str, Mapping[str, str]]] | None = None,
 ) -> WrkRun:
-    """:func:`run_wrk`, not waited for."""
+    """wrk started in the background. Closed-loop load: each connection sends its next request
+    when the last one is answered, ``pause_ms`` later (wrk's ``delay()`` hook): pacing keeps the
+    workers below saturation."""
     command = [
         "wrk", f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency",
         "--timeout", "10s",
