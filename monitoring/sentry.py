@@ -183,7 +183,8 @@ def build_options(config: SentryConfig) -> dict[str, Any]:
             # signals) to a thread pool of the request's own, with the request's context
             # already copied: ten scope forks a request for nothing (~250 µs on
             # /sentry/status). The view thread now shares the request's scopes, as under WSGI.
-            # Our one pool of our own (monitoring.health) forks them itself.
+            # Our one pool of our own (monitoring.health) forks them itself; a new pool of ours
+            # must too, or its long-lived threads keep one scope (and its crumbs) across requests.
             ThreadingIntegration(propagate_scope=False),
         ],
         "transport": MonitoringTransport,
