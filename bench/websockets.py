@@ -16,8 +16,13 @@ measures the app. Everything runs on 127.0.0.1 and the whole run is bounded by `
 seconds.
 
 ``--sentry`` runs the same with our Sentry stack on at the production default (environment
-``production``, traces 0.1), every envelope going to a loopback receiver that only counts: the
-side-by-side figures of the README (``--sockets 1000 --workers 2``, then again with ``--sentry``).
+``production``, traces 0.1), every envelope going to a loopback receiver that only counts.
+``--pairs N`` runs Sentry off and on N times each, interleaved (off-on, on-off, ...: drift of the
+machine falls on both sides), and reports both sides' samples pooled, each run's p95 and the
+workers' CPU per publish: the side-by-side figures of the README (``--sockets 1000 --workers 2
+--rounds 20 --pairs 5 --name websockets``). One run per side differs from the next by up to 30%
+at p95 on a shared 2-core machine (client, two workers and Redis share the cores); pooled pairs
+and CPU per publish are what to compare.
 """
 
 from __future__ import annotations
@@ -46,7 +51,14 @@ if str(ROOT) not in sys.path:
 import httpx  # noqa: E402
 import websockets  # noqa: E402
 
-from bench.harness import counting_receiver, start_server  # noqa: E402
+from bench.harness import (  # noqa: E402
+    counting_receiver,
+    cpu_seconds,
+    machine,
+    machine_markdown,
+    start_server,
+    write_results,
+)
 
 SEED = """
 import json
@@ -120,7 +132,7 @@ def manage(env: dict[str, str], *command: str) -> str:
     return result.stdout
 
 
-async def measure(port: int, seeded: dict, rounds: int) -> dict[str, list[float]]:
+async def measure(port: int, seeded: dict, rounds: int, workers_cpu) -> dict[str, list[float]]:
     path = f"/ws/classrooms/{seeded['classroom']}/"
     url = f"ws://127.0.0.1:{port}{path}"
     received: dict[int, list[float]] = {r: [] for r in range(rounds)}
@@ -152,8 +164,10 @@ async def measure(port: int, seeded: dict, rounds: int) -> dict[str, list[float]
     latencies: list[float] = []
     publish_ms: list[float] = []
     headers = {"Authorization": f"Bearer {seeded['teacher']}"}
+    cpu_ms: list[float] = []
     async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
         for round_number, quiz_id in enumerate(seeded["quizzes"][:rounds]):
+            cpu_before = workers_cpu()
             started = time.perf_counter()
             response = await http.post(
                 f"/api/v1/quizzes/{quiz_id}/publish",
@@ -164,6 +178,7 @@ async def measure(port: int, seeded: dict, rounds: int) -> dict[str, list[float]
             response.raise_for_status()
             await asyncio.wait_for(everyone[round_number].wait(), 30)
             latencies += [(at - started) * 1000 for at in received[round_number]]
+            cpu_ms.append((workers_cpu() - cpu_before) * 1000)  # the request and 1,000 pushes
             await asyncio.sleep(0.2)  # let the sockets settle between rounds
     for task in listeners:
         task.cancel()
@@ -172,6 +187,7 @@ async def measure(port: int, seeded: dict, rounds: int) -> dict[str, list[float]
         "connect_ms": [seconds * 1000 for _, seconds in opened],
         "delivery_ms": latencies,
         "publish_ms": publish_ms,
+        "cpu_ms": cpu_ms,
     }
 
 
@@ -183,29 +199,12 @@ def row(name: str, samples: list[float]) -> str:
     )
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sockets", type=int, default=200)
-    parser.add_argument("--rounds", type=int, default=5, help="publishes, one quiz each")
-    parser.add_argument("--workers", type=int, default=1, help="uvicorn workers (gunicorn)")
-    parser.add_argument("--layer", choices=("redis", "memory"), default="redis")
-    parser.add_argument(
-        "--redis-url", default=os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
-    )
-    parser.add_argument("--deadline", type=float, default=120, help="seconds for the whole run")
-    parser.add_argument("--quick", action="store_true", help="50 sockets, 2 publishes")
-    parser.add_argument(
-        "--sentry", action="store_true", help="our Sentry stack on (production default, 0.1)"
-    )
-    args = parser.parse_args()
-    if args.quick:
-        args.sockets, args.rounds = 50, 2
-    if args.layer == "memory" and args.workers != 1:
-        parser.error("the in-memory layer only reaches sockets of its own process: --workers 1")
-    args.secret_key = secrets.token_urlsafe(48)
-
+def run_once(args: argparse.Namespace, *, sentry: bool) -> dict:
+    """One server (Sentry off or on), its sockets and publishes: the samples, and the envelopes
+    the receiver counted."""
     prefix = f"bench-ws-{uuid.uuid4().hex[:8]}"
-    receiver = counting_receiver() if args.sentry else None
+    receiver = counting_receiver() if sentry else None
+    counted: dict = {}
     with tempfile.TemporaryDirectory(prefix="toolbox-bench-ws-") as tmp:
         database_url = f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
         env = environment(args, database_url, prefix, receiver.dsn if receiver else "")
@@ -220,9 +219,13 @@ def main() -> int:
             workers=args.workers,
             worker_class="uvicorn_worker.UvicornWorker",
         )
+        pids = server.worker_pids()
         try:
             results = asyncio.run(
-                asyncio.wait_for(measure(server.port, seeded, args.rounds), args.deadline)
+                asyncio.wait_for(
+                    measure(server.port, seeded, args.rounds, lambda: cpu_seconds(pids)),
+                    args.deadline,
+                )
             )
         except BaseException:
             print(server.log_path.read_text(errors="replace")[-4000:], file=sys.stderr)
@@ -231,7 +234,7 @@ def main() -> int:
             server.stop()
             if receiver is not None:
                 time.sleep(1)  # the last envelopes in flight
-                print(f"Sentry receiver counted: {receiver.take()}", file=sys.stderr)
+                counted = receiver.take()
                 receiver.stop()
             if args.layer == "redis":
                 import redis
@@ -239,18 +242,130 @@ def main() -> int:
                 client = redis.Redis.from_url(args.redis_url)
                 for key in client.scan_iter(f"{prefix}*"):
                     client.delete(key)
+    return {**results, "sentry": sentry, "counted": counted}
 
-    print(
-        f"\n{args.sockets} sockets, {args.rounds} publishes, {args.workers} uvicorn worker(s), "
-        f"{args.layer} channel layer, "
-        f"{'Sentry on (production default, traces 0.1)' if args.sentry else 'Sentry off'}; "
-        f"{os.cpu_count()} cores, Python {platform.python_version()}\n"
+
+SIDES = {False: "Sentry off", True: "Sentry on (production default, traces 0.1)"}
+
+
+def table(results: dict) -> list[str]:
+    return [
+        "| | samples | p50 ms | p95 ms | p99 ms | max ms |",
+        "|---|---|---|---|---|---|",
+        row("delivery (publish sent -> frame received)", results["delivery_ms"]),
+        row("publish request (HTTP answer)", results["publish_ms"]),
+        row("socket open + auth + ready", results["connect_ms"]),
+        row("workers' CPU per publish (request and pushes)", results["cpu_ms"]),
+    ]
+
+
+def pooled(runs: list[dict]) -> dict:
+    keys = ("delivery_ms", "publish_ms", "connect_ms", "cpu_ms")
+    return {key: [sample for run in runs for sample in run[key]] for key in keys}
+
+
+def compare(args: argparse.Namespace, runs: list[dict]) -> str:
+    """The pairs' report: both sides pooled, the ratios, and every run's p95 and CPU."""
+    sides = {sentry: [run for run in runs if run["sentry"] is sentry] for sentry in SIDES}
+    pools = {sentry: pooled(side) for sentry, side in sides.items()}
+    p95 = {sentry: percentile(pool["delivery_ms"], 0.95) for sentry, pool in pools.items()}
+    cpu = {sentry: statistics.fmean(pool["cpu_ms"]) for sentry, pool in pools.items()}
+    pair_ratios = [
+        percentile(on["delivery_ms"], 0.95) / percentile(off["delivery_ms"], 0.95)
+        for off, on in zip(sides[False], sides[True], strict=True)
+    ]
+    lines = [
+        f"{args.sockets} sockets, {args.rounds} publishes per run, {args.workers} uvicorn "
+        f"worker(s), {args.layer} channel layer; {args.pairs} runs per side, interleaved "
+        f"(off-on, on-off, ...)",
+        "",
+        *machine_markdown({k: v for k, v in machine().items() if k != "load generator"}),
+        "",
+        f"- Delivery p95, pooled: Sentry on {p95[True]:.1f} ms, off {p95[False]:.1f} ms: "
+        f"**{p95[True] / p95[False]:.2f}x**",
+        f"- Each pair's p95 ratio: {', '.join(f'{r:.2f}x' for r in pair_ratios)} "
+        f"(median {statistics.median(pair_ratios):.2f}x)",
+        f"- Workers' CPU per publish (the request and its pushes), mean: on {cpu[True]:.1f} ms, "
+        f"off {cpu[False]:.1f} ms: **{cpu[True] / cpu[False]:.2f}x**",
+        f"- Sentry receiver counted: {sum_counts(run['counted'] for run in sides[True])}",
+    ]
+    for sentry, label in SIDES.items():
+        lines += ["", f"{label}, {args.pairs} runs pooled:", "", *table(pools[sentry])]
+    lines += ["", "Each run, in order:", "", "| run | side | delivery p95 ms | CPU per publish ms |"]
+    lines.append("|---|---|---|---|")
+    for number, run in enumerate(runs, 1):
+        lines.append(
+            f"| {number} | {'on' if run['sentry'] else 'off'} "
+            f"| {percentile(run['delivery_ms'], 0.95):.1f} "
+            f"| {statistics.fmean(run['cpu_ms']):.1f} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def sum_counts(counts) -> dict[str, int]:
+    total: dict[str, int] = {}
+    for count in counts:
+        for kind, number in count.items():
+            total[kind] = total.get(kind, 0) + number
+    return total
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sockets", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=5, help="publishes, one quiz each")
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn workers (gunicorn)")
+    parser.add_argument("--layer", choices=("redis", "memory"), default="redis")
+    parser.add_argument(
+        "--redis-url", default=os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
     )
-    print("| | samples | p50 ms | p95 ms | p99 ms | max ms |")
-    print("|---|---|---|---|---|---|")
-    print(row("delivery (publish sent -> frame received)", results["delivery_ms"]))
-    print(row("publish request (HTTP answer)", results["publish_ms"]))
-    print(row("socket open + auth + ready", results["connect_ms"]))
+    parser.add_argument("--deadline", type=float, default=120, help="seconds for each run")
+    parser.add_argument("--quick", action="store_true", help="50 sockets, 2 publishes")
+    side = parser.add_mutually_exclusive_group()
+    side.add_argument(
+        "--sentry", action="store_true", help="our Sentry stack on (production default, 0.1)"
+    )
+    side.add_argument(
+        "--pairs", type=int, default=0, help="N runs with Sentry off and N on, interleaved"
+    )
+    parser.add_argument(
+        "--name", default="", help="with --pairs: also write bench/results/NAME.{md,json}"
+    )
+    args = parser.parse_args()
+    if args.quick:
+        args.sockets, args.rounds = 50, 2
+    if args.layer == "memory" and args.workers != 1:
+        parser.error("the in-memory layer only reaches sockets of its own process: --workers 1")
+    if args.name and not args.pairs:
+        parser.error("--name needs --pairs")
+    args.secret_key = secrets.token_urlsafe(48)
+
+    if not args.pairs:
+        results = run_once(args, sentry=args.sentry)
+        if args.sentry:
+            print(f"Sentry receiver counted: {results['counted']}", file=sys.stderr)
+        print(
+            f"\n{args.sockets} sockets, {args.rounds} publishes, {args.workers} uvicorn "
+            f"worker(s), {args.layer} channel layer, {SIDES[args.sentry]}; "
+            f"{os.cpu_count()} cores, Python {platform.python_version()}\n"
+        )
+        print("\n".join(table(results)))
+        return 0
+
+    runs = []
+    for pair in range(args.pairs):
+        for sentry in (False, True) if pair % 2 == 0 else (True, False):
+            runs.append(run_once(args, sentry=sentry))
+            print(
+                f"pair {pair + 1}, {'on ' if sentry else 'off'}: delivery p95 "
+                f"{percentile(runs[-1]['delivery_ms'], 0.95):.1f} ms",
+                file=sys.stderr,
+            )
+    report = compare(args, runs)
+    print(report)
+    if args.name:
+        for path in write_results(args.name, f"# WebSocket fan-out\n\n{report}", runs):
+            print(f"wrote {path}", file=sys.stderr)
     return 0
 
 

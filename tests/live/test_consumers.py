@@ -279,6 +279,44 @@ def test_classroom_socket__students_get_published_quiz_without_answers_and_submi
     assert Quiz.objects.get(pk=quiz["id"]).classrooms.get() == classroom
 
 
+def test_classroom_socket__a_push_and_a_frame_are_handled_without_a_hop_to_the_sync_thread(
+    client, teacher, student, monkeypatch
+):
+    # Channels closes stale database connections before every message, on the sync thread: a
+    # thread hop per socket per broadcast. Our queries close them themselves
+    # (database_sync_to_async), so the consumers skip that pass and still serve what needs the
+    # database.
+    import channels.consumer
+
+    passes = []
+
+    async def counted_close_old_connections():
+        passes.append(True)
+
+    monkeypatch.setattr(channels.consumer, "aclose_old_connections", counted_close_old_connections)
+    classroom = classroom_with(teacher, student)
+    quiz = quiz_by(client, teacher)
+
+    async def scenario():
+        pupil = socket(f"/ws/classrooms/{classroom.pk}/", student)
+        await pupil.connect(timeout=10)
+        assert (await receive(pupil))["type"] == "ready"
+        publish = database_sync_to_async(Api(client, teacher).post)
+        response = await publish(
+            f"/api/v1/quizzes/{quiz['id']}/publish", {"classroom_id": classroom.pk}
+        )
+        assert response.status_code == 200
+        assert (await receive(pupil))["type"] == "quiz.published"
+        answers = [q["correct_index"] for q in quiz["questions"]]
+        await send(pupil, {"type": "quiz.submit", "quiz_id": quiz["id"], "answers": answers})
+        assert (await receive(pupil))["type"] == "quiz.graded"
+        await pupil.disconnect()
+
+    run(scenario)
+    assert passes == []
+    assert QuizAttempt.objects.get().student_id == student.pk
+
+
 # --- through Redis --------------------------------------------------------------------------------
 
 
