@@ -39,6 +39,7 @@ import sys
 import tempfile
 import time
 import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -191,6 +192,26 @@ async def measure(port: int, seeded: dict, rounds: int, workers_cpu) -> dict[str
     }
 
 
+def summary(samples: list[float]) -> dict[str, float]:
+    return {
+        "samples": len(samples),
+        "p50": statistics.median(samples),
+        "p95": percentile(samples, 0.95),
+        "p99": percentile(samples, 0.99),
+        "max": max(samples),
+    }
+
+
+def run_summary(run: dict) -> dict:
+    """A run for the JSON results: its figures, not its 20,000 samples."""
+    return {
+        "sentry": run["sentry"],
+        "counted": run["counted"],
+        **{key: summary(run[key]) for key in ("delivery_ms", "publish_ms", "connect_ms")},
+        "cpu_ms_per_publish": statistics.fmean(run["cpu_ms"]),
+    }
+
+
 def row(name: str, samples: list[float]) -> str:
     return (
         f"| {name} | {len(samples)} | {statistics.median(samples):.1f} "
@@ -264,7 +285,7 @@ def pooled(runs: list[dict]) -> dict:
     return {key: [sample for run in runs for sample in run[key]] for key in keys}
 
 
-def compare(args: argparse.Namespace, runs: list[dict]) -> str:
+def compare(args: argparse.Namespace, runs: list[dict], when: str) -> str:
     """The pairs' report: both sides pooled, the ratios, and every run's p95 and CPU."""
     sides = {sentry: [run for run in runs if run["sentry"] is sentry] for sentry in SIDES}
     pools = {sentry: pooled(side) for sentry, side in sides.items()}
@@ -277,7 +298,7 @@ def compare(args: argparse.Namespace, runs: list[dict]) -> str:
     lines = [
         f"{args.sockets} sockets, {args.rounds} publishes per run, {args.workers} uvicorn "
         f"worker(s), {args.layer} channel layer; {args.pairs} runs per side, interleaved "
-        f"(off-on, on-off, ...)",
+        f"(off-on, on-off, ...); {when}",
         "",
         *machine_markdown({k: v for k, v in machine().items() if k != "load generator"}),
         "",
@@ -291,8 +312,8 @@ def compare(args: argparse.Namespace, runs: list[dict]) -> str:
     ]
     for sentry, label in SIDES.items():
         lines += ["", f"{label}, {args.pairs} runs pooled:", "", *table(pools[sentry])]
-    lines += ["", "Each run, in order:", "", "| run | side | delivery p95 ms | CPU per publish ms |"]
-    lines.append("|---|---|---|---|")
+    lines += ["", "Each run, in order:", ""]
+    lines += ["| run | side | delivery p95 ms | CPU per publish ms |", "|---|---|---|---|"]
     for number, run in enumerate(runs, 1):
         lines.append(
             f"| {number} | {'on' if run['sentry'] else 'off'} "
@@ -352,6 +373,7 @@ def main() -> int:
         print("\n".join(table(results)))
         return 0
 
+    started = datetime.now(UTC)
     runs = []
     for pair in range(args.pairs):
         for sentry in (False, True) if pair % 2 == 0 else (True, False):
@@ -361,10 +383,11 @@ def main() -> int:
                 f"{percentile(runs[-1]['delivery_ms'], 0.95):.1f} ms",
                 file=sys.stderr,
             )
-    report = compare(args, runs)
+    report = compare(args, runs, f"{started:%Y-%m-%d %H:%M}-{datetime.now(UTC):%H:%M} UTC")
     print(report)
     if args.name:
-        for path in write_results(args.name, f"# WebSocket fan-out\n\n{report}", runs):
+        data = [run_summary(run) for run in runs]
+        for path in write_results(args.name, f"# WebSocket fan-out\n\n{report}", data):
             print(f"wrote {path}", file=sys.stderr)
     return 0
 
