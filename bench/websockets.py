@@ -39,6 +39,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -213,10 +214,11 @@ def run_summary(run: dict) -> dict:
 
 
 def row(name: str, samples: list[float]) -> str:
+    figures = summary(samples)
     return (
-        f"| {name} | {len(samples)} | {statistics.median(samples):.1f} "
-        f"| {percentile(samples, 0.95):.1f} | {percentile(samples, 0.99):.1f} "
-        f"| {max(samples):.1f} |"
+        f"| {name} | {figures['samples']} | "
+        + " | ".join(f"{figures[key]:.1f}" for key in ("p50", "p95", "p99", "max"))
+        + " |"
     )
 
 
@@ -324,11 +326,7 @@ def compare(args: argparse.Namespace, runs: list[dict], when: str) -> str:
 
 
 def sum_counts(counts) -> dict[str, int]:
-    total: dict[str, int] = {}
-    for count in counts:
-        for kind, number in count.items():
-            total[kind] = total.get(kind, 0) + number
-    return total
+    return dict(sum((Counter(count) for count in counts), Counter()))
 
 
 def main() -> int:

@@ -46,6 +46,12 @@ def quiz_by(client, teacher) -> dict:
     return response.json()
 
 
+async def publish(client, teacher, path: str, classroom):
+    """The teacher publishes to the class over HTTP, from a scenario's event loop."""
+    post = database_sync_to_async(Api(client, teacher).post)
+    return await post(path, {"classroom_id": classroom.pk})
+
+
 # --- jobs -----------------------------------------------------------------------------------------
 
 
@@ -220,9 +226,8 @@ def test_classroom_socket__students_get_published_quiz_without_answers_and_submi
             await ws.connect(timeout=10)
             assert (await receive(ws))["type"] == "ready"
 
-        publish = database_sync_to_async(Api(client, teacher).post)
         response = await publish(
-            f"/api/v1/quizzes/{quiz['id']}/publish", {"classroom_id": classroom.pk}
+            client, teacher, f"/api/v1/quizzes/{quiz['id']}/publish", classroom
         )
         assert response.status_code == 200
         for ws in (pupil, owner):
@@ -261,7 +266,7 @@ def test_classroom_socket__students_get_published_quiz_without_answers_and_submi
         assert (await receive(owner))["code"] == "forbidden"
 
         response = await publish(
-            f"/api/v1/content/{lesson['id']}/publish", {"classroom_id": classroom.pk}
+            client, teacher, f"/api/v1/content/{lesson['id']}/publish", classroom
         )
         assert response.status_code == 200
         pushed = await receive(pupil)
@@ -301,9 +306,8 @@ def test_classroom_socket__a_push_and_a_frame_are_handled_without_a_hop_to_the_s
         pupil = socket(f"/ws/classrooms/{classroom.pk}/", student)
         await pupil.connect(timeout=10)
         assert (await receive(pupil))["type"] == "ready"
-        publish = database_sync_to_async(Api(client, teacher).post)
         response = await publish(
-            f"/api/v1/quizzes/{quiz['id']}/publish", {"classroom_id": classroom.pk}
+            client, teacher, f"/api/v1/quizzes/{quiz['id']}/publish", classroom
         )
         assert response.status_code == 200
         assert (await receive(pupil))["type"] == "quiz.published"
@@ -336,8 +340,7 @@ def test_redis_layer__a_publish_reaches_the_socket_and_idle_reads_outlast_the_bl
         ws = socket(f"/ws/classrooms/{classroom.pk}/", student)
         await ws.connect(timeout=10)
         assert (await receive(ws))["type"] == "ready"
-        publish = database_sync_to_async(Api(client, teacher).post)
-        await publish(f"/api/v1/quizzes/{quiz['id']}/publish", {"classroom_id": classroom.pk})
+        await publish(client, teacher, f"/api/v1/quizzes/{quiz['id']}/publish", classroom)
         assert (await receive(ws))["quiz"]["id"] == quiz["id"]
         await ws.disconnect()
         await ws.wait(timeout=2)  # the consumer ends at once: no receive left behind in Redis
