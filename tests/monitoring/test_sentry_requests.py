@@ -16,9 +16,12 @@ import sentry_sdk
 from django.core.handlers import base
 from django.core.handlers.base import BaseHandler
 from django.core.handlers.wsgi import WSGIHandler
+from django.urls import Resolver404, resolve
 from sentry_sdk.integrations.django import DjangoIntegration
+from sentry_sdk.tracing import TransactionSource
 
-from monitoring.sentry_requests import DjangoRequestsIntegration
+from monitoring import sentry_requests
+from monitoring.sentry_requests import DjangoRequestsIntegration, transaction_name
 from tests.monitoring.conftest import PRODUCTION_MONITORING_TOKEN
 from tests.support.api import login_token
 from tests.support.envelopes import breadcrumbs, error_events, transaction_named
@@ -88,6 +91,42 @@ def test_sampled__a_path_no_route_matches_is_named_by_its_path(sentry_receiver, 
     transaction = sentry_receiver.wait_for(transaction_named("/no/such/page"))[0]
     assert transaction["transaction_info"] == {"source": "url"}
     assert transaction["contexts"]["trace"]["status"] == "not_found"
+
+
+def test_names__each_route_resolved_once_other_paths_of_it_read_its_name(rf, monkeypatch):
+    calls = []
+    resolve_name = sentry_requests.LEGACY_RESOLVER.resolve
+    monkeypatch.setattr(
+        sentry_requests.LEGACY_RESOLVER,
+        "resolve",
+        lambda path, *args: calls.append(path) or resolve_name(path, *args),
+    )
+    monkeypatch.setattr(sentry_requests, "_names_by_route", {})
+
+    def name_of(path):
+        request = rf.get(path)
+        try:
+            request.resolver_match = resolve(request.path_info)
+        except Resolver404:
+            pass
+        return transaction_name(request)
+
+    lesson = ("/api/v1/content/{lesson_id}", TransactionSource.ROUTE)
+    assert name_of("/api/v1/content/1") == lesson
+    assert name_of("/api/v1/content/2") == lesson
+    assert name_of("/api/v1/content/3") == lesson
+    assert calls == ["/api/v1/content/1"]
+    # Django's route is the key, never a path: a path no route matches is named by itself and
+    # leaves nothing behind, however many a scanner sends.
+    assert name_of("/no/such/page") == ("/no/such/page", TransactionSource.URL)
+    assert name_of("/no/such/page") == ("/no/such/page", TransactionSource.URL)
+    assert calls[1:] == ["/no/such/page", "/no/such/page"]
+    assert list(sentry_requests._names_by_route.values()) == ["/api/v1/content/{lesson_id}"]
+    # Past the cap a route is still named right, only not remembered.
+    monkeypatch.setattr(sentry_requests, "MAX_NAMED_ROUTES", 1)
+    assert name_of("/api/v1/auth/me") == ("/api/v1/auth/me", TransactionSource.ROUTE)
+    assert name_of("/api/v1/auth/me") == ("/api/v1/auth/me", TransactionSource.ROUTE)
+    assert calls[3:] == ["/api/v1/auth/me", "/api/v1/auth/me"]
 
 
 def test_bodies__errors_carry_them_transactions_never(sentry_receiver, http, probe_urls, teacher):
