@@ -110,8 +110,43 @@ def table(
     return lines
 
 
+def round_ratios(cell: Cell, off: Cell) -> list[float]:
+    """Each round's CPU per request over the same round's Sentry off. A configuration's median
+    and off's can come from rounds minutes apart; on a VM whose speed drifts, the rounds' own
+    ratios say whether a verdict holds (the runs of a round are seconds to a minute apart)."""
+    return [
+        run.cpu_us_per_request / base.cpu_us_per_request
+        for run, base in zip(cell.runs, off.runs, strict=False)
+        if base.cpu_us_per_request
+    ]
+
+
+def round_shares(ours: Cell, bare: Cell, off: Cell) -> list[float]:
+    """Each round's added CPU of ours as a share of bare's, against the same round's off."""
+    shares = []
+    for run, bare_run, base in zip(ours.runs, bare.runs, off.runs, strict=False):
+        bare_added = bare_run.cpu_us_per_request - base.cpu_us_per_request
+        added = run.cpu_us_per_request - base.cpu_us_per_request
+        shares.append(added / bare_added if bare_added > 0 else float("inf"))
+    return shares
+
+
+def firmness(per_round: list[float], target: float) -> str:
+    """Whether the rounds agree with the verdict: all on its side of the target, or not."""
+    if not per_round:
+        return ""
+    low, high = min(per_round), max(per_round)
+    spread = f"rounds {low:.2f}-{high:.2f}x"
+    if high <= target:
+        return f" ({spread}, every round met it)"
+    if low > target:
+        return f" ({spread}, every round missed it)"
+    return f" ({spread} on both sides of the target: not firm)"
+
+
 def verdicts(results: dict[str, dict[str, Cell]]) -> list[str]:
-    """The issue's targets, per server and endpoint, met or missed with the figure."""
+    """The issue's targets, per server and endpoint, met or missed with the figure, and how
+    the rounds' own ratios lie against it."""
     lines = []
     for endpoint in results:
         cells = results[endpoint]
@@ -125,6 +160,7 @@ def verdicts(results: dict[str, dict[str, Cell]]) -> list[str]:
                     f"- {server} {endpoint}: production default (0.1) {ours.cpu_us:.0f} µs/req "
                     f"= {figure:.2f}x Sentry off ({off.cpu_us:.0f}); target <= {target:.2f}x: "
                     f"{'met' if figure <= target else 'missed'}"
+                    + firmness(round_ratios(ours, off), target)
                     + (f"; bare sdk 0.1: {bare.cpu_us / off.cpu_us:.2f}x" if bare else "")
                 )
             ours, bare = cells.get("ours-1.0" + suffix), cells.get("bare-1.0" + suffix)
@@ -136,6 +172,7 @@ def verdicts(results: dict[str, dict[str, Cell]]) -> list[str]:
                     f"{bare_added:+.0f}: {share:.2f}x bare's; target <= "
                     f"{ADDED_AT_FULL_RATE_TARGET:.1f}x: "
                     f"{'met' if share <= ADDED_AT_FULL_RATE_TARGET else 'missed'}"
+                    + firmness(round_shares(ours, bare, off), ADDED_AT_FULL_RATE_TARGET)
                 )
         for name in cells:
             if name.endswith("@base") and name.removesuffix("@base") in cells:
