@@ -2,7 +2,7 @@
 
 Metrics are summed across workers with prometheus-client's multiprocess mode: every worker writes
 its values to files in PROMETHEUS_MULTIPROC_DIR, which must be empty when the server starts and
-from which a dead worker's live gauges are removed.
+from which a dead worker's live gauges are removed (and its max gauges folded into one file).
 """
 
 import os
@@ -31,9 +31,10 @@ def on_starting(server):
 
 
 def child_exit(server, worker):
-    from prometheus_client import multiprocess
+    # Its live gauges removed, its max gauges folded into one file (monitoring/multiproc.py).
+    from monitoring.multiproc import retire_worker
 
-    multiprocess.mark_process_dead(worker.pid)
+    retire_worker(worker.pid, _metrics_dir)
 
 
 def worker_exit(server, worker):
