@@ -9,6 +9,9 @@ import os
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "toolbox.settings")
+# Pooled database connections (persistent ones are WSGI's: toolbox.wsgi): each request's and each
+# socket's database work borrows one instead of opening its own (toolbox/settings.py).
+os.environ.setdefault("DATABASE_POOL_MAX_SIZE", "10")
 
 # Loads the apps (and initialises Sentry) before anything imports a model.
 django_application = get_asgi_application()

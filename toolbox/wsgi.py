@@ -7,7 +7,7 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "toolbox.settings")
 # A sync worker keeps its database connection between requests (a new one per request cost more
 # than the lessons list's queries). Only here: under ASGI Django advises against persistent
-# connections (toolbox.asgi, runserver and Celery keep Django's 0).
+# connections (toolbox.asgi pools them instead; runserver and Celery keep Django's 0).
 os.environ.setdefault("DATABASE_CONN_MAX_AGE", "60")
 
 django_application = get_wsgi_application()

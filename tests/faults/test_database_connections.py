@@ -1,18 +1,25 @@
-"""Persistent database connections: one per worker, replaced when PostgreSQL drops it.
+"""Database connections kept between requests: one per WSGI worker, a pool per ASGI worker.
 
 A new connection per request cost more than the lessons list's own queries (bench/README.md), so
 WSGI workers keep theirs (``DATABASE_CONN_MAX_AGE``, 60 s by default there) and check it before
-each request's first query; ASGI processes keep Django's 0, as Django advises. Checked here on
-PostgreSQL's side (``pg_stat_activity``) against gunicorn.
+each request's first query. ASGI processes close theirs after each request and each socket's
+database call, as Django advises, and borrow them from a pool (``DATABASE_POOL_MAX_SIZE``, 10 by
+default there) that checks one before lending it. Checked here on PostgreSQL's side
+(``pg_stat_activity``) against gunicorn's sync and uvicorn workers.
 """
 
 from __future__ import annotations
+
+import json
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import psycopg
 import pytest
 
 from tests.faults.support import TEACHER, TEACHER_PASSWORD, production_env
+from tests.support.live_servers import start_asgi, wait_until_serving
 from tests.support.servers import load_settings, run_python, start_gunicorn
 
 pytestmark = pytest.mark.slow
@@ -92,12 +99,114 @@ def test_bad_conn_max_age_stops_with_one_line(value):
     )
 
 
-@pytest.mark.parametrize(("entry", "expected"), [("toolbox.wsgi", "60"), ("toolbox.asgi", "0")])
-def test_connections_persist_by_default_only_in_wsgi_processes(entry, expected):
+POSTGRES_URL = "postgres://toolbox@127.0.0.1:5432/toolbox"  # settings only: never connected
+POOL = {"min_size": 1, "max_size": 10, "timeout": 10}
+
+
+@pytest.mark.parametrize(
+    ("entry", "database_url", "expected"),
+    [
+        ("toolbox.wsgi", POSTGRES_URL, [60, None]),
+        ("toolbox.asgi", POSTGRES_URL, [0, POOL]),
+        ("toolbox.asgi", "sqlite:///db.sqlite3", [0, None]),  # pools are PostgreSQL's
+    ],
+)
+def test_connections_persist_in_wsgi_processes_and_are_pooled_in_asgi_ones(
+    entry, database_url, expected
+):
     result = run_python(
-        f"import {entry}; from django.conf import settings; "
-        "print(settings.DATABASES['default']['CONN_MAX_AGE'])",
+        f"import json, {entry}; from django.conf import settings; "
+        "d = settings.DATABASES['default']; "
+        "print(json.dumps([d['CONN_MAX_AGE'], d.get('OPTIONS', {}).get('pool')]))",
         LOG_FILE="",
+        DATABASE_URL=database_url,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().splitlines()[-1] == expected
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == expected
+
+
+def test_persistent_connections_win_over_a_pool():
+    # One connection per sync worker is what a pool would lend it, without the lending.
+    result = run_python(
+        "import json; from django.conf import settings; "
+        "print(json.dumps(settings.DATABASES['default']['OPTIONS'].get('pool')))",
+        LOG_FILE="",
+        DATABASE_URL=POSTGRES_URL,
+        DATABASE_CONN_MAX_AGE="60",
+        DATABASE_POOL_MAX_SIZE="5",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "null"
+
+
+@pytest.mark.parametrize("value", ["many", "-2", "0.5"])
+def test_bad_pool_size_stops_with_one_line(value):
+    result = load_settings(DATABASE_POOL_MAX_SIZE=value)
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        f"toolbox: configuration error: DATABASE_POOL_MAX_SIZE={value!r} is invalid: "
+        "expected a whole number >= 0"
+    )
+
+
+def lessons_status(server, headers) -> int:
+    return server.get("/api/v1/content?limit=5", headers=headers).status_code
+
+
+def start_uvicorn(tmp_path, database, **extra: str):
+    """The ASGI production command (one uvicorn worker under gunicorn), serving."""
+    return wait_until_serving(
+        start_asgi(tmp_path, production_env(DATABASE_URL=database.url, **extra))
+    )
+
+
+def test_asgi_worker_borrows_pooled_connections_and_replaces_a_dropped_one(
+    postgres_database, tmp_path
+):
+    server = start_uvicorn(tmp_path, postgres_database)
+    try:
+        headers = signed_in(server)
+        lessons(server, headers)
+        first = app_backends(postgres_database)
+        # Each request's thread closed its connection: back in the pool, not to PostgreSQL.
+        assert 1 <= len(first) <= POOL["max_size"], first
+        for _ in range(10):
+            lessons(server, headers)
+        assert app_backends(postgres_database) <= first
+
+        # PostgreSQL drops the pooled connections (a restart, a failover): the pool checks each
+        # before lending it and opens another; no request fails.
+        for pid in first:
+            terminate(postgres_database, pid)
+        for _ in range(3):
+            lessons(server, headers)
+        second = app_backends(postgres_database)
+        assert second and not second & first
+    finally:
+        server.stop()
+
+
+def test_asgi_pool_bounds_the_connections_of_concurrent_requests(postgres_database, tmp_path):
+    server = start_uvicorn(tmp_path, postgres_database, DATABASE_POOL_MAX_SIZE="2")
+    try:
+        headers = signed_in(server)
+        seen: list[int] = []
+        done = threading.Event()
+
+        def watch() -> None:
+            while not done.is_set():
+                seen.append(len(app_backends(postgres_database)))
+
+        watcher = threading.Thread(target=watch)
+        watcher.start()
+        try:
+            with ThreadPoolExecutor(max_workers=12) as pool:
+                statuses = list(pool.map(lambda _: lessons_status(server, headers), range(60)))
+        finally:
+            done.set()
+            watcher.join()
+        # Twelve at a time, two connections: the others waited their turn, none failed.
+        assert statuses == [200] * 60
+        assert seen and max(seen) <= 2, seen
+    finally:
+        server.stop()
