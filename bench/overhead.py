@@ -359,7 +359,8 @@ def main(argv: list[str] | None = None) -> int:
             if receiver.port == 80
             else f"the DSN with a port ({receiver.port}: +~100 µs per envelope, bench/README.md), "
         )
-        + f"SQLite; wrk -t1 -c{args.connections}"
+        + ("PostgreSQL" if (args.database_url or "").startswith("postgres") else "SQLite")
+        + f"; wrk -t1 -c{args.connections}"
         + (f" pausing {args.pause_ms:g} ms between requests" if args.pause_ms else "")
         + f"; {args.rounds} interleaved rounds x {args.seconds:g} s per config and endpoint. "
         "req/s, p50, p99 and worker CPU per request (utime + stime of the 2 workers, all "

@@ -6,8 +6,9 @@ each socket.
     .venv/bin/python bench/websockets.py --layer memory   # the in-process layer (one worker)
 
 Starts the production command (``gunicorn toolbox.asgi -k uvicorn_worker.UvicornWorker``) on a
-free loopback port over a fresh SQLite database, through ``bench/harness.py``: the server is
-stopped however the run ends (normally, an error, Ctrl-C, SIGTERM, SIGHUP). Opens every socket
+free loopback port over a fresh SQLite database (``--postgres URL``: a fresh PostgreSQL database
+on that server), through ``bench/harness.py``: the server is stopped however the run ends
+(normally, an error, Ctrl-C, SIGTERM, SIGHUP). Opens every socket
 (authenticated with the ``bearer.<token>`` subprotocol), then publishes quizzes to their
 classroom through ``POST /api/v1/quizzes/{id}/publish``. A delivery's latency runs from just
 before the publish request is sent to the socket's receipt of ``quiz.published``: the request,
@@ -29,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import platform
@@ -40,6 +42,7 @@ import tempfile
 import time
 import uuid
 from collections import Counter
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -222,14 +225,36 @@ def row(name: str, samples: list[float]) -> str:
     )
 
 
+@contextlib.contextmanager
+def run_database(postgres: str | None, folder: Path) -> Iterator[str]:
+    """A fresh database for one run: SQLite in ``folder``, or with ``postgres`` (a server's URL,
+    ``postgres://user@host:port``) a database created on that server and dropped after."""
+    if not postgres:
+        yield f"sqlite:///{folder / 'bench.sqlite3'}"
+        return
+    import psycopg
+
+    name = f"toolbox_bench_ws_{uuid.uuid4().hex[:12]}"
+    server = postgres.rstrip("/")
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{server}/{name}"
+    finally:
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 def run_once(args: argparse.Namespace, *, sentry: bool) -> dict:
     """One server (Sentry off or on), its sockets and publishes: the samples, and the envelopes
     the receiver counted."""
     prefix = f"bench-ws-{uuid.uuid4().hex[:8]}"
     receiver = counting_receiver() if sentry else None
     counted: dict = {}
-    with tempfile.TemporaryDirectory(prefix="toolbox-bench-ws-") as tmp:
-        database_url = f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
+    with (
+        tempfile.TemporaryDirectory(prefix="toolbox-bench-ws-") as tmp,
+        run_database(args.postgres, Path(tmp)) as database_url,
+    ):
         env = environment(args, database_url, prefix, receiver.dsn if receiver else "")
         manage(env, "migrate", "--noinput", "-v0")
         seed = SEED.format(students=args.sockets, rounds=args.rounds)
@@ -299,7 +324,8 @@ def compare(args: argparse.Namespace, runs: list[dict], when: str) -> str:
     ]
     lines = [
         f"{args.sockets} sockets, {args.rounds} publishes per run, {args.workers} uvicorn "
-        f"worker(s), {args.layer} channel layer; {args.pairs} runs per side, interleaved "
+        f"worker(s), {args.layer} channel layer, {'PostgreSQL' if args.postgres else 'SQLite'}; "
+        f"{args.pairs} runs per side, interleaved "
         f"(off-on, on-off, ...); {when}",
         "",
         *machine_markdown({k: v for k, v in machine().items() if k != "load generator"}),
@@ -338,6 +364,11 @@ def main() -> int:
     parser.add_argument(
         "--redis-url", default=os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
     )
+    parser.add_argument(
+        "--postgres",
+        help="a PostgreSQL server's URL (postgres://user@host:port): each run on a fresh "
+        "database there instead of SQLite",
+    )
     parser.add_argument("--deadline", type=float, default=120, help="seconds for each run")
     parser.add_argument("--quick", action="store_true", help="50 sockets, 2 publishes")
     side = parser.add_mutually_exclusive_group()
@@ -365,7 +396,8 @@ def main() -> int:
             print(f"Sentry receiver counted: {results['counted']}", file=sys.stderr)
         print(
             f"\n{args.sockets} sockets, {args.rounds} publishes, {args.workers} uvicorn "
-            f"worker(s), {args.layer} channel layer, {SIDES[args.sentry]}; "
+            f"worker(s), {args.layer} channel layer, "
+            f"{'PostgreSQL' if args.postgres else 'SQLite'}, {SIDES[args.sentry]}; "
             f"{os.cpu_count()} cores, Python {platform.python_version()}\n"
         )
         print("\n".join(table(results)))

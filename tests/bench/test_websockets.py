@@ -32,7 +32,7 @@ def fake_run(sentry: bool, delivery: list[float], cpu: list[float]) -> dict:
 
 
 def test_compare__pools_each_side_and_ratios_pairs_in_the_order_they_ran(bench):
-    args = argparse.Namespace(sockets=2, rounds=2, workers=2, layer="redis", pairs=2)
+    args = argparse.Namespace(sockets=2, rounds=2, workers=2, layer="redis", pairs=2, postgres=None)
     runs = [
         fake_run(False, [100.0] * 20, [300.0, 300.0]),
         fake_run(True, [110.0] * 20, [330.0, 330.0]),
@@ -48,6 +48,7 @@ def test_compare__pools_each_side_and_ratios_pairs_in_the_order_they_ran(bench):
     assert "{'transaction': 6}" in report
     assert "| 3 | on | 150.0 | 330.0 |" in report
     assert "2026-12-06 19:00-19:10 UTC" in report
+    assert "redis channel layer, SQLite;" in report
 
 
 def test_run_summary__keeps_figures_not_samples(bench):
@@ -57,3 +58,32 @@ def test_run_summary__keeps_figures_not_samples(bench):
     assert summary["delivery_ms"]["max"] == 100.0
     assert summary["cpu_ms_per_publish"] == 6.0
     assert "cpu_ms" not in summary
+
+
+def test_run_database__sqlite_by_default_or_a_fresh_postgres_database_dropped_after(
+    bench, tmp_path
+):
+    with bench.run_database(None, tmp_path) as url:
+        assert url == f"sqlite:///{tmp_path / 'bench.sqlite3'}"
+
+    from tests.faults.support import postgres_available, postgres_settings
+
+    if not postgres_available():
+        pytest.skip("no PostgreSQL")
+    import psycopg
+
+    database = postgres_settings()
+    host, port = database["HOST"] or "127.0.0.1", database["PORT"] or 5432
+    server = f"postgres://{database['USER']}@{host}:{port}"
+    with bench.run_database(server, tmp_path) as url:
+        name = url.rsplit("/", 1)[1]
+        assert url.startswith(server + "/toolbox_bench_ws_")
+        with psycopg.connect(url) as connection:  # it exists, and is empty
+            assert connection.execute(
+                "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"
+            ).fetchone() == (0,)
+    with psycopg.connect(f"{server}/postgres") as admin:
+        assert (
+            admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+            is None
+        )
