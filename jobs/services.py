@@ -22,7 +22,7 @@ from jobs.models import GenerationJob, JobStatus
 from jobs.registry import GENERATORS
 from jobs.signals import job_updated
 from monitoring import errors
-from monitoring.facade import sentry_manager
+from monitoring.facade import capture_exception, sentry_manager
 from monitoring.guards import sentry_active
 from monitoring.tracing import current_trace_headers
 
@@ -76,7 +76,7 @@ def _submit(job_id: UUID) -> None:
                 component="jobs", category=errors.APPLICATION, kind=errors.SERVER,
                 reported=sentry_active(),
             )  # fmt: skip
-            sentry_sdk.capture_exception(exc)
+            capture_exception(exc)
         logger.warning("generation job not run", extra={"job_id": str(job_id)})
         job = GenerationJob.objects.filter(pk=job_id).first()
         if job is not None and not job.finished:

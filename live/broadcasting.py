@@ -25,6 +25,7 @@ from live.payloads import lesson_for_students, quiz_for_students
 from live.tracking import PUSH_ID
 from monitoring import errors
 from monitoring.errors import WEBSOCKET, mark_failure
+from monitoring.facade import capture_exception
 from monitoring.guards import sentry_active
 from monitoring.tracing import current_trace_headers as trace_headers
 from publishing.models import PublishedContent
@@ -66,7 +67,7 @@ def group_send(group: str, event: dict[str, Any]) -> bool:
         errors.count_error(
             component="live", category=WEBSOCKET, kind=errors.SERVER, reported=sentry_active()
         )
-        sentry_sdk.capture_exception(exc)
+        capture_exception(exc)
         logger.warning(
             "live update not delivered",
             extra={"group": group, "event_type": event.get("type"), "error": type(exc).__name__},

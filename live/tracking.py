@@ -24,6 +24,7 @@ from sentry_sdk.utils import capture_internal_exceptions
 
 from monitoring import errors
 from monitoring.errors import mark_failure
+from monitoring.facade import capture_exception
 from monitoring.guards import send_pii, sentry_active, when_sentry_active
 from monitoring.metrics.registry import (
     WEBSOCKET_CONNECTIONS,
@@ -146,7 +147,7 @@ def rejected(consumer: str, path: str, *, code: int, reason: str) -> None:
             with sentry_sdk.new_scope() as scope:
                 scope.set_level("warning")
                 scope.set_tag("websocket.close_code", str(code))
-                sentry_sdk.capture_exception(exc)
+                capture_exception(exc)
 
 
 def message_counted(consumer: str, direction: str, message_type: str) -> None:
@@ -293,4 +294,4 @@ def capture_failure(
             span = sentry_sdk.get_current_span()
             if span is not None:
                 span.set_status("internal_error")
-        return sentry_sdk.capture_exception(exc)
+        return capture_exception(exc)

@@ -30,7 +30,7 @@ from lti.models import Course, GradeLink, GradePost, GradePostStatus, Identity, 
 from lti.tool import MessageLaunch, service_connector
 from monitoring import errors
 from monitoring.errors import mark_failure
-from monitoring.facade import sentry_manager
+from monitoring.facade import capture_exception, sentry_manager
 from publishing.services import content_publish
 from quizzes.models import Quiz, QuizAttempt
 
@@ -271,7 +271,7 @@ def _grade_post_failed(post: GradePost, exc: Exception) -> None:
     logger.warning("grade post %s failed (attempt %d): %s", post.pk, post.attempts, post.last_error)
     with sentry_sdk.new_scope() as scope:
         scope.set_context("grade_post", {"id": post.pk, "attempts": post.attempts})
-        sentry_sdk.capture_exception(exc)
+        capture_exception(exc)
 
 
 def grade_post_retry_now(*, post: GradePost) -> GradePost:

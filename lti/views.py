@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from urllib.parse import urlsplit
 
-import sentry_sdk
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -22,7 +21,7 @@ from accounts.models import Role, User
 from lti import selectors, services
 from lti.http import LmsCallError
 from lti.tool import MessageLaunch, OIDCLogin
-from monitoring.facade import sentry_manager
+from monitoring.facade import capture_exception, sentry_manager
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +66,7 @@ def launch(request: HttpRequest) -> HttpResponse:
     except services.LaunchRefused as exc:
         return _refused(request, str(exc), status=403)
     except LmsCallError as exc:
-        sentry_sdk.capture_exception(exc)  # the LMS is down: tagged external_api, its host
+        capture_exception(exc)  # the LMS is down: tagged external_api, its host
         return _refused(request, "Your LMS could not be reached to check this launch", 502)
     login(request, accepted.user, backend=LOGIN_BACKEND)
     cache.set(OWNER_KEY.format(message.get_launch_id()), accepted.user.pk, 2 * 3600)

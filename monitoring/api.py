@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sentry_sdk
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Router, Status
@@ -12,6 +11,7 @@ from monitoring import health
 from monitoring.access import monitoring_access
 from monitoring.circuits import circuit_states
 from monitoring.effective import effective_sample_rates
+from monitoring.facade import capture_exception
 from monitoring.metrics import build_report, process_figures, scrape_registry
 from monitoring.metrics.delivery import current_delivery
 from monitoring.schemas import HealthOut, MetricsOut, SentryDebugOut, SentryStatusOut
@@ -119,7 +119,7 @@ def sentry_debug(request: HttpRequest) -> Status:
     try:
         raise SentryDebugError("Sentry debug endpoint: this test error was raised on purpose")
     except SentryDebugError as exc:
-        event_id = sentry_sdk.capture_exception(exc)
+        event_id = capture_exception(exc)
         return Status(
             500,
             {

@@ -16,7 +16,7 @@ import sentry_sdk
 
 from monitoring import errors
 from monitoring.errors import mark_failure
-from monitoring.facade import add_breadcrumb, set_context
+from monitoring.facade import add_breadcrumb, capture_exception, set_context
 from monitoring.guards import when_sentry_active
 from monitoring.metrics.recording import record_generation_time
 
@@ -109,4 +109,4 @@ def capture_educational_content_error(
         if user_id is not None:
             scope.set_tag("user.id", str(user_id))
         mark_failure(exc, component=None, category=errors.CONTENT_GENERATION)
-        return sentry_sdk.capture_exception(exc)
+        return capture_exception(exc)

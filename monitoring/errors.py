@@ -248,7 +248,7 @@ def record_client_error(request: Any, exc: BaseException, status: int) -> None:
     The response is counted by the middleware (``count_request_outcome``)."""
     import sentry_sdk
 
-    from monitoring.facade import add_breadcrumb
+    from monitoring.facade import add_breadcrumb, capture_exception
 
     note_request_exception(request, exc)
     route = component_for_path(request.path)
@@ -267,7 +267,7 @@ def record_client_error(request: Any, exc: BaseException, status: int) -> None:
         with sentry_sdk.new_scope() as scope:
             scope.set_level("warning")
             scope.set_tag("http.status_code", str(status))
-            sentry_sdk.capture_exception(exc)
+            capture_exception(exc)
 
 
 def mark_failure(exc: BaseException, *, component: str | None, category: str, **tags: str) -> None:

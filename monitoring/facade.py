@@ -17,7 +17,14 @@ from sentry_sdk.utils import capture_internal_exceptions
 from monitoring.guards import send_pii, when_sentry_active
 from monitoring.users import PII_USER_FIELDS
 
-__all__ = ["SentryManager", "add_breadcrumb", "sentry_manager", "set_context", "set_user_context"]
+__all__ = [
+    "SentryManager",
+    "add_breadcrumb",
+    "capture_exception",
+    "sentry_manager",
+    "set_context",
+    "set_user_context",
+]
 
 
 class SentryManager:
@@ -74,8 +81,23 @@ class SentryManager:
                     payload.pop(field, None)
             sentry_sdk.add_breadcrumb(message=message, category=category, level=level, data=payload)
 
+    @when_sentry_active()
+    def capture_exception(
+        self, error: BaseException | None = None, **scope_kwargs: Any
+    ) -> str | None:
+        """``sentry_sdk.capture_exception`` while Sentry is on; with it off, nothing at all.
+
+        The SDK builds the whole event before it asks whether a client will send it: every
+        frame's local variables go through its serializer, and without a client the guard of its
+        Django integration is not set up, so an unevaluated QuerySet among them runs its query,
+        against a database that may be what just failed (a pool with no connection to lend made
+        a 503 wait 10 s per QuerySet).
+        """
+        return sentry_sdk.capture_exception(error, **scope_kwargs)
+
 
 sentry_manager = SentryManager()
 add_breadcrumb = sentry_manager.add_breadcrumb
+capture_exception = sentry_manager.capture_exception
 set_context = sentry_manager.set_context
 set_user_context = sentry_manager.set_user_context

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from monitoring import errors
+from monitoring.facade import capture_exception
 from monitoring.guards import sentry_active
 from monitoring.scrubbing import forget_secret
 from robloxcloud import crypto, rbxmx
@@ -150,7 +151,7 @@ def _submit(publication_id: int) -> None:
         publication_run_task.delay(publication_id)
     except Exception as exc:
         if not settings.CELERY_TASK_ALWAYS_EAGER:
-            sentry_sdk.capture_exception(exc)
+            capture_exception(exc)
         publication = RobloxPublication.objects.filter(pk=publication_id).first()
         if publication is not None and publication.status in (
             PublicationStatus.QUEUED,
@@ -380,7 +381,7 @@ def _report(exc: RobloxApiError, publication: RobloxPublication) -> None:
         # A key without a scope or a spent quota is the teacher's to fix: a warning.
         scope.set_level("warning" if exc.status in (401, 403, 429) else "error")
         scope.fingerprint = ["roblox_api", exc.operation, str(exc.status)]
-        sentry_sdk.capture_exception(exc)
+        capture_exception(exc)
 
 
 def _done(publication: RobloxPublication) -> RobloxPublication:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sentry_sdk
 from django.core.exceptions import RequestDataTooBig
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
@@ -27,6 +26,7 @@ from monitoring.errors import (
     record_client_error,
     register_component,
 )
+from monitoring.facade import capture_exception
 from quizzes.api import router as quizzes_router
 from roblox.api import router as roblox_router
 from robloxcloud.api import router as roblox_cloud_router
@@ -128,7 +128,7 @@ def database_unavailable(request: HttpRequest, exc: Exception) -> HttpResponse:
     # policy tags it ``database`` and groups a storm into one issue), but the client gets a
     # clean 503 with Retry-After instead of a crash page, and retries once it is back.
     note_request_exception(request, exc)
-    event_id = sentry_sdk.capture_exception(exc)
+    event_id = capture_exception(exc)
     return service_unavailable(request, event_id)
 
 

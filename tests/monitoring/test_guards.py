@@ -7,11 +7,13 @@ function and watch what reaches a real loopback receiver.
 
 import asyncio
 import contextlib
+from pathlib import Path
 
 import sentry_sdk
 
 from monitoring.guards import when_sentry_active
 from tests.support.sentry_receiver import SentryReceiver
+from tests.support.servers import run_python
 
 
 @when_sentry_active()
@@ -85,3 +87,59 @@ def test_when_sentry_active__keeps_the_hooks_name_docstring_and_kind():
     assert report.__doc__ == "Send ``message`` to Sentry."
     assert asyncio.iscoroutinefunction(report_later)
     assert not asyncio.iscoroutinefunction(report)
+
+
+CAPTURE_WITH_A_LAZY_QUERYSET = """
+import django
+django.setup()
+import sentry_sdk
+from django.db import connection
+from accounts.models import User
+from monitoring.facade import capture_exception
+
+attempts = []
+
+def count(execute, sql, params, many, context):
+    attempts.append(sql)
+    return execute(sql, params, many, context)
+
+def failing():
+    students = User.objects.filter(role="student")  # noqa: F841  (lazy, never evaluated here)
+    raise RuntimeError("boom")
+
+with connection.execute_wrapper(count):
+    for capture in (capture_exception, sentry_sdk.capture_exception):
+        before = len(attempts)
+        try:
+            failing()
+        except RuntimeError as exc:
+            capture(exc)
+        print(len(attempts) - before)
+"""
+
+
+def test_capture_exception__with_sentry_off_builds_no_event_and_runs_no_query(tmp_path):
+    # A process of its own, Sentry never initialised: sentry-sdk's guard against a QuerySet's
+    # repr (its Django integration's) is not set up, as in a server without a DSN.
+    result = run_python(
+        CAPTURE_WITH_A_LAZY_QUERYSET,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'empty.sqlite3'}",
+        LOG_FILE="",
+    )
+    assert result.returncode == 0, result.stderr
+    ours, sdk = result.stdout.split()[-2:]
+    assert ours == "0"
+    # What it avoids: the SDK serialised the frame's locals, and the QuerySet's repr queried.
+    assert sdk == "1"
+
+
+def test_capture_exception__the_apps_report_through_the_facade():
+    root = Path(__file__).resolve().parents[2]
+    skipped = {".venv", "tests", "bench", "node_modules"}
+    callers = sorted(
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if not skipped & set(path.relative_to(root).parts)
+        and "sentry_sdk.capture_exception(" in path.read_text(errors="replace")
+    )
+    assert callers == ["monitoring/facade.py"]
