@@ -91,11 +91,16 @@ _evaluating = threading.Lock()
 
 
 def observe(status: int, seconds: float) -> None:
-    """Record one request (middleware); evaluate the thresholds now and then."""
+    """Record one request (middleware); evaluate the thresholds now and then.
+
+    Never after a 503: that answer says the database (or what the request needed) is failing,
+    and evaluating would hold the request while its queries wait too, for a connection or a
+    connect timeout. The next request that is served evaluates.
+    """
     global _last_evaluated
     now = time.time()
     _window.observe(status, seconds, now)
-    if now - _last_evaluated < EVALUATE_EVERY or _in_event_loop():
+    if now - _last_evaluated < EVALUATE_EVERY or status == 503 or _in_event_loop():
         return  # evaluation reads the database: never from an event loop
     if not _evaluating.acquire(blocking=False):
         return

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
@@ -208,5 +209,31 @@ def test_asgi_pool_bounds_the_connections_of_concurrent_requests(postgres_databa
         # Twelve at a time, two connections: the others waited their turn, none failed.
         assert statuses == [200] * 60
         assert seen and max(seen) <= 2, seen
+    finally:
+        server.stop()
+
+
+def test_asgi_pool_exhausted_answers_503_after_its_wait_and_recovers(postgres_database, tmp_path):
+    server = start_uvicorn(tmp_path, postgres_database, DATABASE_POOL_MAX_SIZE="1")
+    try:
+        headers = signed_in(server)
+        url = server.url + "/api/v1/content?limit=5"
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            with psycopg.connect(postgres_database.url) as locker:
+                # The first request's query waits on this lock with the pool's one connection.
+                locker.execute("LOCK TABLE lessons_lesson IN ACCESS EXCLUSIVE MODE")
+                first = pool.submit(httpx.get, url, headers=headers, timeout=60)
+                time.sleep(1)
+                started = time.monotonic()
+                second = httpx.get(url, headers=headers, timeout=60)
+                waited = time.monotonic() - started
+                locker.rollback()
+            assert first.result().status_code == 200
+        # The second waited for a connection (at most 10 s), then was told to come back.
+        assert second.status_code == 503, second.text
+        assert second.headers["Retry-After"] == "5"
+        assert second.json()["detail"] == "Service temporarily unavailable"
+        assert 9 <= waited < 20, waited
+        assert lessons_status(server, headers) == 200
     finally:
         server.stop()

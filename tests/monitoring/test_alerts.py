@@ -82,3 +82,21 @@ def test_window__figures_by_minutes():
     assert five.error_rate == pytest.approx(0.1)
     assert 25 < five.p95_ms <= 50
     assert window.figures(10, now).requests == 20
+
+
+def test_observe__a_503_is_counted_but_never_held_for_evaluation(monkeypatch):
+    # A 503 says the database (or what the request needed) is failing: evaluating then would
+    # hold that answer while its own queries waited for a connection. The next served one does.
+    alerts.reset_window()
+    monkeypatch.setattr(alerts, "EVALUATE_EVERY", 0.0)
+    evaluated = []
+    monkeypatch.setattr(alerts, "evaluate", lambda now: evaluated.append(now))
+    try:
+        alerts.observe(503, 0.01)
+        assert evaluated == []
+        alerts.observe(200, 0.01)
+        assert len(evaluated) == 1
+        figures = alerts._window.figures(5, evaluated[0])
+        assert (figures.requests, figures.error_rate) == (2, 0.5)
+    finally:
+        alerts.reset_window()
