@@ -91,27 +91,23 @@ with exit_on_config_error():
         _database = environ.Env.db_url_config(_database_url)
     except Exception:  # django-environ raises several types for a malformed URL
         raise _bad_database_url from None
-    if _database["ENGINE"] == "django.db.backends.postgresql":
-        # Fail fast when the database is down instead of hanging a worker.
-        _database.setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
     # Persistent connections: 60 s in WSGI workers (toolbox.wsgi sets that default; a new
     # connection per request cost more than the lessons list's queries, bench/README.md), 0
     # under ASGI, as Django advises. Each request checks its connection before first use and
     # replaces one that broke (CONN_HEALTH_CHECKS), so a database restart fails no request.
     _database["CONN_MAX_AGE"] = env_int(os.environ, "DATABASE_CONN_MAX_AGE", 0)
     _database["CONN_HEALTH_CHECKS"] = True
-    # Pooled PostgreSQL connections where they are not persistent (ASGI: toolbox.asgi sets the
-    # default). Django closes a connection at the end of each request and each socket's database
-    # call; without a pool each of those opened a new one (~4 ms and a server process). The pool
-    # checks a connection before lending it (CONN_HEALTH_CHECKS) and makes a request wait, at
-    # most 10 s, rather than open more than max_size.
     _pool_size = env_int(os.environ, "DATABASE_POOL_MAX_SIZE", 0)
-    if (
-        _pool_size
-        and not _database["CONN_MAX_AGE"]
-        and _database["ENGINE"] == "django.db.backends.postgresql"
-    ):
-        _database["OPTIONS"]["pool"] = {"min_size": 1, "max_size": _pool_size, "timeout": 10}
+    if _database["ENGINE"] == "django.db.backends.postgresql":
+        # Fail fast when the database is down instead of hanging a worker.
+        _database.setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
+        # Pooled connections where they are not persistent (ASGI: toolbox.asgi sets the
+        # default). Django closes a connection at the end of each request and each socket's
+        # database call; without a pool each of those opened a new one (~4 ms and a server
+        # process). The pool checks a connection before lending it (CONN_HEALTH_CHECKS) and
+        # makes a request wait, at most 10 s, rather than open more than max_size.
+        if _pool_size and not _database["CONN_MAX_AGE"]:
+            _database["OPTIONS"]["pool"] = {"min_size": 1, "max_size": _pool_size, "timeout": 10}
     DATABASES = {"default": _database}
 
     LOG_LEVEL = env_choice(
