@@ -90,13 +90,18 @@ def test_conn_max_age_zero_closes_the_connection_after_each_request(postgres_dat
         server.stop()
 
 
-@pytest.mark.parametrize("value", ["forever", "-1", "1.5"])
-def test_bad_conn_max_age_stops_with_one_line(value):
-    result = load_settings(DATABASE_CONN_MAX_AGE=value)
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        *(("DATABASE_CONN_MAX_AGE", value) for value in ("forever", "-1", "1.5")),
+        *(("DATABASE_POOL_MAX_SIZE", value) for value in ("many", "-2", "0.5")),
+    ],
+)
+def test_bad_connection_setting_stops_with_one_line(name, value):
+    result = load_settings(**{name: value})
     assert result.returncode == 2
     assert result.stderr.strip() == (
-        f"toolbox: configuration error: DATABASE_CONN_MAX_AGE={value!r} is invalid: "
-        "expected a whole number >= 0"
+        f"toolbox: configuration error: {name}={value!r} is invalid: expected a whole number >= 0"
     )
 
 
@@ -140,100 +145,92 @@ def test_persistent_connections_win_over_a_pool():
     assert result.stdout.strip().splitlines()[-1] == "null"
 
 
-@pytest.mark.parametrize("value", ["many", "-2", "0.5"])
-def test_bad_pool_size_stops_with_one_line(value):
-    result = load_settings(DATABASE_POOL_MAX_SIZE=value)
-    assert result.returncode == 2
-    assert result.stderr.strip() == (
-        f"toolbox: configuration error: DATABASE_POOL_MAX_SIZE={value!r} is invalid: "
-        "expected a whole number >= 0"
-    )
-
-
 def lessons_status(server, headers) -> int:
     return server.get("/api/v1/content?limit=5", headers=headers).status_code
 
 
-def start_uvicorn(tmp_path, database, **extra: str):
-    """The ASGI production command (one uvicorn worker under gunicorn), serving."""
-    return wait_until_serving(
-        start_asgi(tmp_path, production_env(DATABASE_URL=database.url, **extra))
-    )
+@pytest.fixture
+def uvicorn(postgres_database, tmp_path):
+    """Starts the ASGI production command (one uvicorn worker under gunicorn) on the database,
+    with ``extra`` settings; stopped after the test."""
+    servers = []
+
+    def start(**extra: str):
+        environment = production_env(DATABASE_URL=postgres_database.url, **extra)
+        servers.append(wait_until_serving(start_asgi(tmp_path, environment)))
+        return servers[-1]
+
+    yield start
+    for server in servers:
+        server.stop()
 
 
 def test_asgi_worker_borrows_pooled_connections_and_replaces_a_dropped_one(
-    postgres_database, tmp_path
+    uvicorn, postgres_database
 ):
-    server = start_uvicorn(tmp_path, postgres_database)
-    try:
-        headers = signed_in(server)
+    server = uvicorn()
+    headers = signed_in(server)
+    lessons(server, headers)
+    first = app_backends(postgres_database)
+    # Each request's thread closed its connection: back in the pool, not to PostgreSQL.
+    assert 1 <= len(first) <= POOL["max_size"], first
+    for _ in range(10):
         lessons(server, headers)
-        first = app_backends(postgres_database)
-        # Each request's thread closed its connection: back in the pool, not to PostgreSQL.
-        assert 1 <= len(first) <= POOL["max_size"], first
-        for _ in range(10):
-            lessons(server, headers)
-        assert app_backends(postgres_database) <= first
+    assert app_backends(postgres_database) <= first
 
-        # PostgreSQL drops the pooled connections (a restart, a failover): the pool checks each
-        # before lending it and opens another; no request fails.
-        for pid in first:
-            terminate(postgres_database, pid)
-        for _ in range(3):
-            lessons(server, headers)
-        second = app_backends(postgres_database)
-        assert second and not second & first
-    finally:
-        server.stop()
+    # PostgreSQL drops the pooled connections (a restart, a failover): the pool checks each
+    # before lending it and opens another; no request fails.
+    for pid in first:
+        terminate(postgres_database, pid)
+    for _ in range(3):
+        lessons(server, headers)
+    second = app_backends(postgres_database)
+    assert second and not second & first
 
 
-def test_asgi_pool_bounds_the_connections_of_concurrent_requests(postgres_database, tmp_path):
-    server = start_uvicorn(tmp_path, postgres_database, DATABASE_POOL_MAX_SIZE="2")
+def test_asgi_pool_bounds_the_connections_of_concurrent_requests(uvicorn, postgres_database):
+    server = uvicorn(DATABASE_POOL_MAX_SIZE="2")
+    headers = signed_in(server)
+    seen: list[int] = []
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.is_set():
+            seen.append(len(app_backends(postgres_database)))
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
     try:
-        headers = signed_in(server)
-        seen: list[int] = []
-        done = threading.Event()
-
-        def watch() -> None:
-            while not done.is_set():
-                seen.append(len(app_backends(postgres_database)))
-
-        watcher = threading.Thread(target=watch)
-        watcher.start()
-        try:
-            with ThreadPoolExecutor(max_workers=12) as pool:
-                statuses = list(pool.map(lambda _: lessons_status(server, headers), range(60)))
-        finally:
-            done.set()
-            watcher.join()
-        # Twelve at a time, two connections: the others waited their turn, none failed.
-        assert statuses == [200] * 60
-        assert seen and max(seen) <= 2, seen
+        with ThreadPoolExecutor(max_workers=12) as pool:
+            statuses = list(pool.map(lambda _: lessons_status(server, headers), range(60)))
     finally:
-        server.stop()
+        done.set()
+        watcher.join()
+    # Twelve at a time, two connections: the others waited their turn, none failed.
+    assert statuses == [200] * 60
+    assert seen and max(seen) <= 2, seen
 
 
-def test_asgi_pool_exhausted_answers_503_after_its_wait_and_recovers(postgres_database, tmp_path):
-    server = start_uvicorn(tmp_path, postgres_database, DATABASE_POOL_MAX_SIZE="1")
-    try:
-        headers = signed_in(server)
-        url = server.url + "/api/v1/content?limit=5"
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            with psycopg.connect(postgres_database.url) as locker:
-                # The first request's query waits on this lock with the pool's one connection.
-                locker.execute("LOCK TABLE lessons_lesson IN ACCESS EXCLUSIVE MODE")
-                first = pool.submit(httpx.get, url, headers=headers, timeout=60)
-                time.sleep(1)
-                started = time.monotonic()
-                second = httpx.get(url, headers=headers, timeout=60)
-                waited = time.monotonic() - started
-                locker.rollback()
-            assert first.result().status_code == 200
-        # The second waited for a connection (at most 10 s), then was told to come back.
-        assert second.status_code == 503, second.text
-        assert second.headers["Retry-After"] == "5"
-        assert second.json()["detail"] == "Service temporarily unavailable"
-        assert 9 <= waited < 20, waited
-        assert lessons_status(server, headers) == 200
-    finally:
-        server.stop()
+def test_asgi_pool_exhausted_answers_503_after_its_wait_and_recovers(uvicorn, postgres_database):
+    server = uvicorn(DATABASE_POOL_MAX_SIZE="1")
+    headers = signed_in(server)
+    url = server.url + "/api/v1/content?limit=5"
+    with (
+        ThreadPoolExecutor(max_workers=1) as pool,
+        psycopg.connect(postgres_database.url) as locker,
+    ):
+        # The first request's query waits on this lock with the pool's one connection.
+        locker.execute("LOCK TABLE lessons_lesson IN ACCESS EXCLUSIVE MODE")
+        first = pool.submit(httpx.get, url, headers=headers, timeout=60)
+        time.sleep(1)
+        started = time.monotonic()
+        second = httpx.get(url, headers=headers, timeout=60)
+        waited = time.monotonic() - started
+        locker.rollback()
+        assert first.result().status_code == 200
+    # The second waited for a connection (at most 10 s), then was told to come back.
+    assert second.status_code == 503, second.text
+    assert second.headers["Retry-After"] == "5"
+    assert second.json()["detail"] == "Service temporarily unavailable"
+    assert 9 <= waited < 20, waited
+    assert lessons_status(server, headers) == 200

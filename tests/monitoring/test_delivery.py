@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 
 import pytest
@@ -13,6 +10,7 @@ import sentry_sdk
 from monitoring import runtime
 from monitoring.models import MonitoringSettings
 from tests.support.sentry_receiver import PROJECT_ID, PUBLIC_KEY, SentryReceiver, free_port
+from tests.support.servers import in_another_worker
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -124,26 +122,6 @@ def test_sentry_status__sentry_off_is_inactive_not_degraded(http, settings):
     body = status(http)
     assert body["status"] == "inactive"
     assert sentry_check(http)["status"] == "healthy"
-
-
-def in_another_worker(directory, code: str) -> str:
-    """Run ``code`` in a process of its own (a gunicorn worker's view of the multiprocess
-    files in ``directory``); its standard output. Nothing of it touches this process's metrics."""
-    env = {
-        **os.environ,
-        "PROMETHEUS_MULTIPROC_DIR": str(directory),
-        "DJANGO_SETTINGS_MODULE": "toolbox.settings",
-        "SENTRY_DSN": "",
-    }
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        env=env,
-        check=True,
-        timeout=60,
-        capture_output=True,
-        text=True,
-    )
-    return result.stdout
 
 
 def test_current_delivery__reads_every_workers_gauges_in_multiprocess_mode(tmp_path):

@@ -16,7 +16,7 @@ import pytest
 
 from monitoring.multiproc import RETIRED, retire_worker
 from tests.support.sentry_receiver import SentryReceiver
-from tests.support.servers import ServerDatabase, run_python, start_gunicorn
+from tests.support.servers import ServerDatabase, in_another_worker, start_gunicorn
 
 RECORD = "import os\nfrom monitoring.metrics import delivery\n{calls}\nprint(os.getpid())"
 
@@ -28,19 +28,16 @@ READ = (
 )
 
 
-def in_worker(directory: Path, code: str) -> str:
-    """Run ``code`` as a gunicorn worker would (its own process, files in ``directory``)."""
-    result = run_python(code, PROMETHEUS_MULTIPROC_DIR=str(directory))
-    assert result.returncode == 0, result.stderr
-    return result.stdout.strip().splitlines()[-1]
+def last_line(directory: Path, code: str) -> str:
+    return in_another_worker(directory, code).strip().splitlines()[-1]
 
 
 def worker_that(directory: Path, *calls: str) -> int:
-    return int(in_worker(directory, RECORD.format(calls="\n".join(calls))))
+    return int(last_line(directory, RECORD.format(calls="\n".join(calls))))
 
 
 def delivery_seen(directory: Path) -> list:
-    return json.loads(in_worker(directory, READ))
+    return json.loads(last_line(directory, READ))
 
 
 def files(directory: Path) -> set[str]:
@@ -136,11 +133,8 @@ def test_gunicorn__a_killed_workers_files_are_folded_and_status_reports_the_same
 
 
 def workers_with_gauges(metrics: Path) -> set[int]:
-    return {
-        int(name.removeprefix("gauge_max_").removesuffix(".db"))
-        for name in files(metrics)
-        if name.startswith("gauge_max_") and name.removesuffix(".db")[-1].isdigit()
-    }
+    names = (name.removeprefix("gauge_max_").removesuffix(".db") for name in files(metrics))
+    return {int(name) for name in names if name.isdigit()}
 
 
 def all_sent(server) -> bool:
