@@ -68,8 +68,8 @@ def trace_origin_trusted(meta: Mapping[str, Any]) -> bool:
     return any(check(meta) for check in _checks)
 
 
-def _random_sample_rand() -> str:
-    # The SDK's format: six decimals in [0, 1).
+def random_sample_rand() -> str:
+    """A trace's ``sample_rand``, drawn at random, in the SDK's format (six decimals in [0, 1))."""
     return f"{secrets.randbelow(1_000_000) / 1_000_000:.6f}"
 
 
@@ -84,7 +84,7 @@ def untrusted_trace_headers(sentry_trace: str, baggage: str) -> tuple[str, str]:
     ]
     if trace:
         kept.append(f"sentry-trace_id={parts[0]}")
-        kept.append(f"sentry-sample_rand={_random_sample_rand()}")
+        kept.append(f"sentry-sample_rand={random_sample_rand()}")
     return trace, ",".join(kept)
 
 

@@ -8,6 +8,7 @@ only, error context in unsampled requests, release health, and the same over ASG
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import django
@@ -243,3 +244,133 @@ def test_transactions__carry_only_what_serves_them_errors_keep_all(
     assert error["contexts"]["request_details"]["request_id"] == "req-light"
     # The global scope's application context is shared: not trimmed for everyone.
     assert sentry_sdk.get_global_scope()._contexts["application"]["release"]
+
+
+# --- the unsampled decision, made without start_transaction ------------------------------------
+
+TRACE = "4d3c2b1a4d3c2b1a4d3c2b1a4d3c2b1a-1a2b3c4d1a2b3c4d"
+TRUSTED = {"toolbox.trusted_trace_parent": True}
+# case: (path, sentry-trace header, trusted, baggage with the grid's sample_rand, decisions seen)
+DECISION_CASES = {
+    "new trace": ("/probe/ok", None, False, False, {True, False}),
+    "continued, untrusted -1": ("/probe/ok", f"{TRACE}-1", False, True, {True, False}),
+    "continued, trusted -1": ("/probe/ok", f"{TRACE}-1", True, True, {True}),
+    "continued, trusted -0": ("/probe/ok", f"{TRACE}-0", True, True, {False}),
+    "continued, no decision": ("/probe/ok", TRACE, True, True, {True, False}),
+    # sample_rand derived from the trace id: one decision for the whole grid.
+    "continued, no baggage": ("/probe/ok", TRACE, True, False, None),
+    "never traced path": ("/health", None, False, False, {False}),
+}
+
+
+def passed_on(request) -> tuple[bool | None, str, str, list[tuple[str, str]]]:
+    """What the request's scope passes on: its decision, the trace headers a task, a socket push
+    or a page gets (trace and span ids left out: new for every transaction), and what it reports
+    dropped by sampling when it ends."""
+    dropped: list[tuple[str, str]] = []
+    transport = sentry_sdk.get_client().transport
+    record = transport.record_lost_event
+
+    def recorded(reason, data_category=None, item=None, **kwargs):
+        if reason in ("sample_rate", "backpressure"):
+            dropped.append((reason, data_category))
+
+    transport.record_lost_event = recorded
+    try:
+        with sentry_requests.request_scope(request) as transaction:
+            sampled = transaction.sampled
+            traceparent = sentry_sdk.get_traceparent()
+            baggage = sentry_sdk.get_baggage() or ""
+            with sentry_sdk.start_span(op="queue.submit.celery") as child:
+                assert child.to_traceparent().endswith({True: "-1", False: "-0"}[sampled])
+    finally:
+        transport.record_lost_event = record
+    trace_id, _span_id, *decision = traceparent.split("-")
+    return sampled, "-".join(decision), baggage.replace(trace_id, "<trace>"), dropped
+
+
+@pytest.mark.parametrize("case", DECISION_CASES)
+@pytest.mark.parametrize("backing_off", [False, True], ids=["", "backing-off"])
+def test_unsampled__decided_and_passed_on_exactly_as_start_transaction_would(
+    case, backing_off, configure_sentry, rf, monkeypatch
+):
+    """Over a grid of sample_rand values, the requests left unsampled without start_transaction
+    pass on the same decision and dynamic sampling context, and report the same drops, as when
+    the SDK decides every request; the SDK still decides those that may be sampled."""
+    configure_sentry("production", dsn="http://public@127.0.0.1:9/1", traces_sample_rate=0.3)
+    if backing_off:  # the SDK halves the rate for each level of back-off
+        monitor = type(sentry_sdk.get_client().monitor)
+        monkeypatch.setattr(monitor, "downsample_factor", property(lambda _: 1))
+    path, sentry_trace, trusted, with_baggage, decisions = DECISION_CASES[case]
+    ours = sentry_requests._left_unsampled
+    left_by_us = []
+
+    def counted(transaction, request):
+        left_by_us.append(ours(transaction, request))
+        return left_by_us[-1]
+
+    seen, unsampled = set(), 0
+    for step in range(100):
+        sample_rand = f"{(step + 0.5) / 100:.6f}"
+        meta = TRUSTED.copy() if trusted else {}
+        if sentry_trace:
+            meta["HTTP_SENTRY_TRACE"] = sentry_trace
+        if with_baggage:
+            meta["HTTP_BAGGAGE"] = f"sentry-trace_id={TRACE[:32]},sentry-sample_rand={sample_rand}"
+        # A new trace's sample_rand is drawn at random: the grid's, for both.
+        monkeypatch.setattr(sentry_requests, "random_sample_rand", lambda drawn=sample_rand: drawn)
+        monkeypatch.setattr(sentry_requests, "_left_unsampled", counted)
+        by_us = passed_on(rf.get(path, **meta))
+        monkeypatch.setattr(sentry_requests, "_left_unsampled", lambda *args: False)
+        by_the_sdk = passed_on(rf.get(path, **meta))
+        assert by_us == by_the_sdk, (sample_rand, by_us, by_the_sdk)
+        seen.add(by_us[0])
+        if by_us[0] is False:
+            unsampled += 1
+            assert by_us[1] == "0"
+            # A trace that starts here carries its decision in its sampling context too (a
+            # continued one passes on its head's, with our rate).
+            assert ("sentry-sampled=false" in by_us[2]) == (sentry_trace is None)
+            assert len(by_us[3]) == 2  # the transaction and its one span
+    if decisions == {True} and backing_off:
+        decisions = {True, False}  # even a trusted -1 is sampled at half the rate
+    if decisions is not None:
+        assert seen == decisions
+    # Every unsampled request was decided here, every sampled one by the SDK.
+    assert left_by_us.count(True) == unsampled
+
+
+def test_unsampled__pages_continue_the_decision_and_sentry_hears_of_each_drop(
+    configure_sentry, http, probe_urls
+):
+    """Over a real server at traces 0: every page tells the browser its trace was not sampled
+    (``-0``, ``sentry-sampled=false``), each in a trace of its own, and Sentry's client reports
+    count every request's transaction dropped by sampling (its Stats page shows them)."""
+    receiver = SentryReceiver().start()
+    try:
+        configure_sentry("production", dsn=receiver.dsn, traces_sample_rate=0.0)
+        traces = set()
+        for _ in range(5):
+            html = http.get("/probe-page/").text
+            sentry_trace = re.search(r'<meta name="sentry-trace" content="([^"]+)">', html)[1]
+            baggage = re.search(r'<meta name="baggage" content="([^"]+)">', html)[1]
+            trace_id, _span_id, decision = sentry_trace.split("-")
+            assert decision == "0"
+            assert "sentry-sampled=false" in baggage and f"sentry-trace_id={trace_id}" in baggage
+            traces.add(trace_id)
+        assert len(traces) == 5
+
+        def dropped(receiver):
+            counts = {}
+            for report in receiver.items("client_report"):
+                for entry in report.get("discarded_events", ()):
+                    key = (entry["reason"], entry["category"])
+                    counts[key] = counts.get(key, 0) + entry["quantity"]
+            return counts if counts.get(("sample_rate", "transaction"), 0) >= 5 else None
+
+        counts = receiver.wait_for(dropped)
+        assert counts[("sample_rate", "transaction")] == 5
+        assert counts[("sample_rate", "span")] == 5
+        assert not receiver.transactions
+    finally:
+        receiver.stop()
