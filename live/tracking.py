@@ -19,7 +19,7 @@ from urllib.parse import parse_qs
 
 import sentry_sdk
 from django.conf import settings
-from sentry_sdk.tracing import Transaction, TransactionSource
+from sentry_sdk.tracing import TransactionSource
 from sentry_sdk.utils import capture_internal_exceptions
 
 from monitoring import errors
@@ -32,7 +32,7 @@ from monitoring.metrics.registry import (
     WEBSOCKET_REJECTED,
 )
 from monitoring.scrubbing import scrub
-from monitoring.tracing import TRUSTED_PARENT, untrusted_trace_headers
+from monitoring.tracing import TRUSTED_PARENT, left_unsampled, new_trace, untrusted_trace_headers
 
 logger = logging.getLogger("live")
 
@@ -187,9 +187,8 @@ def transaction(
                     origin=ORIGIN,
                 )  # fmt: skip
             else:
-                scope.set_new_propagation_context()
-                started = Transaction(
-                    op=op, name=name, source=TransactionSource.COMPONENT, origin=ORIGIN
+                started = new_trace(
+                    scope, op=op, name=name, source=TransactionSource.COMPONENT, origin=ORIGIN
                 )
         if started is None:
             yield None
@@ -200,7 +199,11 @@ def transaction(
             "asgi_scope": asgi_scope,
             TRUSTED_PARENT: bool(trace_headers) and trusted,
         }
-        with sentry_sdk.start_transaction(started, custom_sampling_context=sampling_context):
+        if not left_unsampled(started, sampling_context):
+            started = sentry_sdk.start_transaction(
+                started, custom_sampling_context=sampling_context
+            )
+        with started:
             began = time.perf_counter()
             yield started
             with capture_internal_exceptions():

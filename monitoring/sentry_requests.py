@@ -39,12 +39,11 @@ from sentry_sdk.integrations.django.transactions import LEGACY_RESOLVER
 from sentry_sdk.integrations.wsgi import _make_wsgi_event_processor
 from sentry_sdk.sessions import track_session
 from sentry_sdk.tracing import Transaction, TransactionSource
-from sentry_sdk.tracing_utils import Baggage
 from sentry_sdk.utils import capture_internal_exceptions
 
 from monitoring import sentry_queries
 from monitoring.breadcrumbs import request_started_crumb
-from monitoring.tracing import random_sample_rand
+from monitoring.tracing import left_unsampled, new_trace
 
 # The parts of DjangoIntegration.setup_once that wrap every request; request_scope does their
 # work. (Channels' old AsgiHandler does not exist in Channels 4: nothing to patch there either.)
@@ -230,16 +229,14 @@ def request_scope(request: HttpRequest) -> Iterator[Transaction | None]:
                 yield None
             return
         transaction = _request_transaction(request)
-        if _left_unsampled(transaction, request):
-            with transaction, sentry_queries.untraced_queries(queries):
-                yield transaction
-            return
-        with sentry_sdk.start_transaction(
-            transaction, custom_sampling_context=_sampling_context(request)
-        ) as transaction:
-            # A sampled request's queries are spans; an untraced one's only noted.
-            with sentry_queries.untraced_queries(None if transaction.sampled else queries):
-                yield transaction
+        sampling_context = _sampling_context(request)
+        if not left_unsampled(transaction, sampling_context):
+            transaction = sentry_sdk.start_transaction(
+                transaction, custom_sampling_context=sampling_context
+            )
+        # A sampled request's queries are spans; an untraced one's only noted.
+        with transaction, sentry_queries.untraced_queries(None if transaction.sampled else queries):
+            yield transaction
 
 
 def _request_transaction(request: HttpRequest) -> Transaction:
@@ -253,51 +250,7 @@ def _request_transaction(request: HttpRequest) -> Transaction:
     headers = _trace_headers(request.META)
     if headers:
         return sentry_sdk.continue_trace(headers, **kwargs)
-    # A new trace, as continue_trace({}) starts one, except for its sample_rand: the SDK derives
-    # it from the new trace id through a seeded generator (~15 µs a request); drawn at random, it
-    # is as uniform (and monitoring.tracing gives an untrusted caller's trace one the same way).
-    scope = sentry_sdk.get_isolation_scope()
-    scope.set_new_propagation_context()
-    return Transaction(
-        trace_id=scope.get_active_propagation_context().trace_id,
-        baggage=Baggage({"sample_rand": random_sample_rand()}),
-        same_process_as_parent=False,
-        **kwargs,
-    )
-
-
-def _left_unsampled(transaction: Transaction, request: HttpRequest) -> bool:
-    """Whether ``start_transaction`` would not sample ``transaction``, decided as it decides (our
-    sampler's rate, lowered while the SDK backs off, against the trace's ``sample_rand``); if
-    so, the transaction is marked unsampled, ready to be entered without it.
-
-    Nine requests in ten are not traced, and ``start_transaction`` cost each of them more than
-    the rest of its Sentry scope (its sampling context, a log line's text, the profiler's
-    autostart check; with the seeded sample_rand, ~100 µs of a gunicorn worker's CPU per
-    request: bench/README.md, finding 15). Entered directly,
-    the transaction still carries the decision on (``-0`` and ``sentry-sampled=false`` to tasks,
-    sockets, pages and outgoing requests) and reports itself dropped by sampling when it ends. A
-    transaction that may be sampled is left to ``start_transaction``, which decides it again
-    from the same ``sample_rand``.
-    """
-    client = sentry_sdk.get_client()
-    try:
-        context = {"parent_sampled": transaction.parent_sampled, **_sampling_context(request)}
-        rate = float(client.options["traces_sampler"](context))
-        if client.monitor:
-            rate /= 2**client.monitor.downsample_factor
-        if not 0.0 <= rate <= 1.0 or transaction._sample_rand < rate:
-            return False
-    except Exception:
-        return False  # start_transaction decides, and reports what went wrong
-    transaction.sampled = False
-    transaction.sample_rate = rate
-    # The sample rate in the trace's dynamic sampling context, as start_transaction sets it.
-    propagation_context = sentry_sdk.get_current_scope().get_active_propagation_context()
-    for baggage in (propagation_context.baggage, transaction._baggage):
-        if baggage is not None:
-            baggage.sentry_items["sample_rate"] = str(rate)
-    return True
+    return new_trace(sentry_sdk.get_isolation_scope(), same_process_as_parent=False, **kwargs)
 
 
 def finish_transaction(transaction: Transaction, request: HttpRequest, response: HttpResponse):

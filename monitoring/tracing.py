@@ -31,6 +31,8 @@ from typing import Any
 
 import sentry_sdk
 from django.conf import settings
+from sentry_sdk.tracing import Transaction
+from sentry_sdk.tracing_utils import Baggage
 from sentry_sdk.utils import capture_internal_exceptions
 
 from monitoring.guards import when_sentry_active
@@ -154,6 +156,53 @@ class TraceTrustASGI:
                     headers.append((b"baggage", baggage.encode("latin-1")))
                 scope["headers"] = headers
         await self.app(scope, receive, send)
+
+
+def new_trace(scope: sentry_sdk.Scope, **kwargs: Any) -> Transaction:
+    """A transaction starting a new trace on ``scope`` (not started), as ``continue_trace``
+    without headers makes one, except for its ``sample_rand``: the SDK derives it from the new
+    trace id with a seeded generator (~15 µs each); drawn at random it is as uniform, and is how
+    an untrusted caller's trace gets one (:func:`untrusted_trace_headers`)."""
+    scope.set_new_propagation_context()
+    return Transaction(
+        trace_id=scope.get_active_propagation_context().trace_id,
+        baggage=Baggage({"sample_rand": random_sample_rand()}),
+        **kwargs,
+    )
+
+
+def left_unsampled(transaction: Transaction, custom_sampling_context: dict[str, Any]) -> bool:
+    """Whether ``start_transaction`` would not sample ``transaction``, decided as it decides (our
+    sampler's rate, lowered while the SDK backs off, against the trace's ``sample_rand``); if
+    so, the transaction is marked unsampled, ready to be entered without it.
+
+    Nine requests (and socket messages) in ten are not traced, and ``start_transaction`` cost
+    each more than the rest of its Sentry scope (its sampling context, a log line's text, the
+    profiler's autostart check; with the seeded ``sample_rand``, ~100 µs of a gunicorn worker's
+    CPU per request: bench/README.md, finding 15). Entered directly, the transaction still
+    passes the decision on (``-0``, and ``sentry-sampled=false`` for a trace that starts here,
+    to tasks, sockets, pages and outgoing requests) and reports itself dropped by sampling when
+    it ends. One that may be sampled is left to ``start_transaction``, which decides it again
+    from the same ``sample_rand``.
+    """
+    client = sentry_sdk.get_client()
+    try:
+        context = {"parent_sampled": transaction.parent_sampled, **custom_sampling_context}
+        rate = float(client.options["traces_sampler"](context))
+        if client.monitor:
+            rate /= 2**client.monitor.downsample_factor
+        if not 0.0 <= rate <= 1.0 or transaction._sample_rand < rate:
+            return False
+    except Exception:
+        return False  # start_transaction decides, and reports what went wrong
+    transaction.sampled = False
+    transaction.sample_rate = rate
+    # The sample rate in the trace's dynamic sampling context, as start_transaction sets it.
+    propagation_context = sentry_sdk.get_current_scope().get_active_propagation_context()
+    for baggage in (propagation_context.baggage, transaction._baggage):
+        if baggage is not None:
+            baggage.sentry_items["sample_rate"] = str(rate)
+    return True
 
 
 def parent_decision_trusted(sampling_context: Mapping[str, Any]) -> bool:

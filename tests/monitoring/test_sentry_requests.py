@@ -21,7 +21,8 @@ from django.urls import Resolver404, resolve
 from sentry_sdk.integrations.django import DjangoIntegration
 from sentry_sdk.tracing import TransactionSource
 
-from monitoring import sentry_requests
+from live import tracking
+from monitoring import sentry_requests, tracing
 from monitoring.sentry_requests import DjangoRequestsIntegration, transaction_name
 from tests.monitoring.conftest import PRODUCTION_MONITORING_TOKEN
 from tests.support.api import login_token
@@ -263,10 +264,10 @@ DECISION_CASES = {
 }
 
 
-def passed_on(request) -> tuple[bool | None, str, str, list[tuple[str, str]]]:
-    """What the request's scope passes on: its decision, the trace headers a task, a socket push
-    or a page gets (trace and span ids left out: new for every transaction), and what it reports
-    dropped by sampling when it ends."""
+def passed_on(sentry_scope) -> tuple[bool | None, str, str, list[tuple[str, str]]]:
+    """What a request's (or socket message's) Sentry scope passes on: its decision, the trace
+    headers a task, a socket push or a page gets (trace and span ids left out: new for every
+    transaction), and what it reports dropped by sampling when it ends."""
     dropped: list[tuple[str, str]] = []
     transport = sentry_sdk.get_client().transport
     record = transport.record_lost_event
@@ -277,7 +278,7 @@ def passed_on(request) -> tuple[bool | None, str, str, list[tuple[str, str]]]:
 
     transport.record_lost_event = recorded
     try:
-        with sentry_requests.request_scope(request) as transaction:
+        with sentry_scope as transaction:
             sampled = transaction.sampled
             traceparent = sentry_sdk.get_traceparent()
             baggage = sentry_sdk.get_baggage() or ""
@@ -291,38 +292,55 @@ def passed_on(request) -> tuple[bool | None, str, str, list[tuple[str, str]]]:
 
 @pytest.mark.parametrize("case", DECISION_CASES)
 @pytest.mark.parametrize("backing_off", [False, True], ids=["", "backing-off"])
+@pytest.mark.parametrize("unit", ["request", "socket message"])
 def test_unsampled__decided_and_passed_on_exactly_as_start_transaction_would(
-    case, backing_off, configure_sentry, rf, monkeypatch
+    unit, case, backing_off, configure_sentry, rf, monkeypatch
 ):
-    """Over a grid of sample_rand values, the requests left unsampled without start_transaction
-    pass on the same decision and dynamic sampling context, and report the same drops, as when
-    the SDK decides every request; the SDK still decides those that may be sampled."""
+    """Over a grid of sample_rand values, the requests (and socket messages, live.tracking) left
+    unsampled without start_transaction pass on the same decision and dynamic sampling context,
+    and report the same drops, as when the SDK decides every one; the SDK still decides those
+    that may be sampled."""
     configure_sentry("production", dsn="http://public@127.0.0.1:9/1", traces_sample_rate=0.3)
     if backing_off:  # the SDK halves the rate for each level of back-off
         monitor = type(sentry_sdk.get_client().monitor)
         monkeypatch.setattr(monitor, "downsample_factor", property(lambda _: 1))
     path, sentry_trace, trusted, with_baggage, decisions = DECISION_CASES[case]
-    ours = sentry_requests._left_unsampled
+    module = sentry_requests if unit == "request" else tracking
+    ours = module.left_unsampled
     left_by_us = []
 
-    def counted(transaction, request):
-        left_by_us.append(ours(transaction, request))
+    def counted(transaction, sampling_context):
+        left_by_us.append(ours(transaction, sampling_context))
         return left_by_us[-1]
+
+    def sentry_scope(headers: dict[str, str]):
+        if unit == "request":
+            meta = {f"HTTP_{name.upper().replace('-', '_')}": v for name, v in headers.items()}
+            return sentry_requests.request_scope(
+                rf.get(path, **meta, **(TRUSTED if trusted else {}))
+            )
+        return tracking.transaction(
+            {"type": "websocket", "path": path},
+            op="websocket.receive",
+            name="LiveConsumer",
+            trace_headers=headers,
+            trusted=trusted,
+        )
 
     seen, unsampled = set(), 0
     for step in range(100):
         sample_rand = f"{(step + 0.5) / 100:.6f}"
-        meta = TRUSTED.copy() if trusted else {}
+        headers = {}
         if sentry_trace:
-            meta["HTTP_SENTRY_TRACE"] = sentry_trace
+            headers["sentry-trace"] = sentry_trace
         if with_baggage:
-            meta["HTTP_BAGGAGE"] = f"sentry-trace_id={TRACE[:32]},sentry-sample_rand={sample_rand}"
+            headers["baggage"] = f"sentry-trace_id={TRACE[:32]},sentry-sample_rand={sample_rand}"
         # A new trace's sample_rand is drawn at random: the grid's, for both.
-        monkeypatch.setattr(sentry_requests, "random_sample_rand", lambda drawn=sample_rand: drawn)
-        monkeypatch.setattr(sentry_requests, "_left_unsampled", counted)
-        by_us = passed_on(rf.get(path, **meta))
-        monkeypatch.setattr(sentry_requests, "_left_unsampled", lambda *args: False)
-        by_the_sdk = passed_on(rf.get(path, **meta))
+        monkeypatch.setattr(tracing, "random_sample_rand", lambda drawn=sample_rand: drawn)
+        monkeypatch.setattr(module, "left_unsampled", counted)
+        by_us = passed_on(sentry_scope(headers))
+        monkeypatch.setattr(module, "left_unsampled", lambda *args: False)
+        by_the_sdk = passed_on(sentry_scope(headers))
         assert by_us == by_the_sdk, (sample_rand, by_us, by_the_sdk)
         seen.add(by_us[0])
         if by_us[0] is False:
