@@ -264,28 +264,23 @@ DECISION_CASES = {
 }
 
 
-def passed_on(sentry_scope) -> tuple[bool | None, str, str, list[tuple[str, str]]]:
+def passed_on(sentry_scope, monkeypatch) -> tuple[bool | None, str, str, list[tuple[str, str]]]:
     """What a request's (or socket message's) Sentry scope passes on: its decision, the trace
     headers a task, a socket push or a page gets (trace and span ids left out: new for every
     transaction), and what it reports dropped by sampling when it ends."""
     dropped: list[tuple[str, str]] = []
-    transport = sentry_sdk.get_client().transport
-    record = transport.record_lost_event
 
     def recorded(reason, data_category=None, item=None, **kwargs):
         if reason in ("sample_rate", "backpressure"):
             dropped.append((reason, data_category))
 
-    transport.record_lost_event = recorded
-    try:
-        with sentry_scope as transaction:
-            sampled = transaction.sampled
-            traceparent = sentry_sdk.get_traceparent()
-            baggage = sentry_sdk.get_baggage() or ""
-            with sentry_sdk.start_span(op="queue.submit.celery") as child:
-                assert child.to_traceparent().endswith({True: "-1", False: "-0"}[sampled])
-    finally:
-        transport.record_lost_event = record
+    monkeypatch.setattr(sentry_sdk.get_client().transport, "record_lost_event", recorded)
+    with sentry_scope as transaction:
+        sampled = transaction.sampled
+        traceparent = sentry_sdk.get_traceparent()
+        baggage = sentry_sdk.get_baggage() or ""
+        with sentry_sdk.start_span(op="queue.submit.celery") as child:
+            assert child.to_traceparent().endswith({True: "-1", False: "-0"}[sampled])
     trace_id, _span_id, *decision = traceparent.split("-")
     return sampled, "-".join(decision), baggage.replace(trace_id, "<trace>"), dropped
 
@@ -338,9 +333,9 @@ def test_unsampled__decided_and_passed_on_exactly_as_start_transaction_would(
         # A new trace's sample_rand is drawn at random: the grid's, for both.
         monkeypatch.setattr(tracing, "random_sample_rand", lambda drawn=sample_rand: drawn)
         monkeypatch.setattr(module, "left_unsampled", counted)
-        by_us = passed_on(sentry_scope(headers))
+        by_us = passed_on(sentry_scope(headers), monkeypatch)
         monkeypatch.setattr(module, "left_unsampled", lambda *args: False)
-        by_the_sdk = passed_on(sentry_scope(headers))
+        by_the_sdk = passed_on(sentry_scope(headers), monkeypatch)
         assert by_us == by_the_sdk, (sample_rand, by_us, by_the_sdk)
         seen.add(by_us[0])
         if by_us[0] is False:
