@@ -21,7 +21,7 @@ from sentry_sdk.integrations.celery import CeleryIntegration
 from sentry_sdk.integrations.logging import LoggingIntegration
 from sentry_sdk.integrations.threading import ThreadingIntegration
 
-from monitoring import runtime
+from monitoring import runtime, serializer
 from monitoring.conf import SentryConfig, profiler_is_safe
 from monitoring.errors import classify_event
 from monitoring.middleware import UNTRACED_PATHS, request_event_processor
@@ -231,6 +231,7 @@ def init_sentry(config: SentryConfig) -> bool:
             sdk_debug = bool(options.get("debug"))
             logging.getLogger(SDK_LOGGER).setLevel(logging.DEBUG if sdk_debug else logging.INFO)
             sentry_sdk.init(**options)
+            serializer.install()
             warn_if_profiling_is_unsafe(config.profiles_sample_rate, "SENTRY_PROFILES_SAMPLE_RATE")
             keep_pii_rule(config)
             scope = sentry_sdk.get_global_scope()
