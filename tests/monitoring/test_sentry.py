@@ -145,3 +145,49 @@ def test_sentry_logs__production_ships_warnings_unless_told_otherwise(
         assert [entry["body"] for entry in logs] == expected
     finally:
         receiver.stop()
+
+
+def test_hot_signals__skip_the_sdks_wrapper_and_other_signals_keep_their_spans(
+    configure_sentry, monkeypatch
+):
+    from django.core.signals import request_started
+    from django.dispatch import Signal
+
+    receiver = SentryReceiver().start()
+    try:
+        configure_sentry("production", dsn=receiver.dsn, traces_sample_rate=1.0)
+        through_sdk: list[Signal] = []
+        sdk_wrapper = Signal._live_receivers
+        assert "sentry" in sdk_wrapper.__qualname__  # what DjangoIntegration installed
+
+        def spy(self, sender):
+            through_sdk.append(self)
+            return sdk_wrapper(self, sender)
+
+        monkeypatch.setattr(Signal, "_live_receivers", spy)
+        heard: list[str] = []
+        lesson_published = Signal()
+
+        def on_request_started(sender, **kwargs):
+            heard.append("request_started")
+
+        def on_lesson_published(sender, **kwargs):
+            heard.append("lesson_published")
+
+        request_started.connect(on_request_started, dispatch_uid="test-hot-signal")
+        lesson_published.connect(on_lesson_published, dispatch_uid="test-other-signal")
+        try:
+            with sentry_sdk.start_transaction(name="signals-probe", op="task"):
+                request_started.send(sender=None)
+                lesson_published.send(sender=None)
+        finally:
+            request_started.disconnect(dispatch_uid="test-hot-signal")
+        assert heard == ["request_started", "lesson_published"]  # every receiver still runs
+        assert through_sdk == [lesson_published]
+        (transaction,) = receiver.wait_for(
+            lambda r: [t for t in r.transactions if t.get("transaction") == "signals-probe"]
+        )
+        names = [s.get("description") for s in transaction["spans"] if s["op"] == "event.django"]
+        assert names == [f"{__name__}.{on_lesson_published.__qualname__}"]
+    finally:
+        receiver.stop()
