@@ -119,6 +119,9 @@ def claiming_processor():
     sdk_serializer.global_repr_processors.remove(claim)
 
 
+_cyclic: dict[str, Any] = {"name": "loop"}
+_cyclic["self"] = _cyclic
+
 # What the SDK's walk changes, and where: each event must leave the plain copy for the SDK.
 NOT_PLAIN = {
     "an error event": {"type": "default", "message": "boom"},
@@ -137,14 +140,10 @@ NOT_PLAIN = {
     "a wide request body": {"request": {"data": {f"f{n}": "v" for n in range(11)}}},
     "a deep request body": {"request": {"data": {"a": {"b": {"c": {"d": {"e": 1}}}}}}},
     "breadcrumbs": {"breadcrumbs": {"values": [{"message": "hi"}]}},
-    "a cycle": {},  # filled in below
+    "a cycle": {"contexts": {"loop": _cyclic}},
     "a request that is a list": {"request": ["GET", "/"]},
     "spans that are a dict": {"spans": {"0": {"op": "db"}}},
 }
-_cyclic: dict[str, Any] = {"name": "loop"}
-_cyclic["self"] = _cyclic
-NOT_PLAIN["a cycle"] = {"contexts": {"loop": _cyclic}}
-
 PLAIN = {
     "the status transaction": {},
     "a tuple": {"tags": {"pair": ("a", "b")}},
