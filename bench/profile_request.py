@@ -4,6 +4,7 @@
     .venv/bin/python bench/profile_request.py --profile status --rate 0.1   # cProfile top
     .venv/bin/python bench/profile_request.py --logs-level INFO  # Sentry Logs of INFO records too
     .venv/bin/python bench/profile_request.py --stages   # a sampled transaction, stage by stage
+    .venv/bin/python bench/profile_request.py --phases   # at 0.1: our serializer and the SDK's
     .venv/bin/python bench/profile_request.py --server asgi  # toolbox.asgi on one event loop
 
 Production settings (DEBUG off, SQLite in a temporary folder, our JSON logs on) with the DSN of a
@@ -216,6 +217,58 @@ def thread_cpu(fn, n: int) -> float:
     return (time.thread_time() - start) * 1e6 / n
 
 
+def phases(call, endpoint: str, path: str, token: str, rounds: int = 3, n: int = 2000) -> None:
+    """At traces 0.1, per sampled transaction (thread CPU timed around the calls, so the code
+    runs as cold as it does between samples): the serializer and the client's whole
+    ``capture_event``, with ``monitoring.serializer``'s copy and with the SDK's serializer,
+    interleaved round after round."""
+    import functools
+
+    import sentry_sdk
+    import sentry_sdk.client as sdk_client
+
+    from monitoring import serializer
+
+    spent: dict[str, list[float]] = {}
+
+    def timed(label, fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            start = time.thread_time()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                spent.setdefault(label, []).append(time.thread_time() - start)
+
+        return wrapper
+
+    capture = sdk_client._Client.capture_event
+    results: dict[tuple[str, str], list[float]] = {}
+    ways = (("our copy", serializer.serialize), ("the SDK's serializer", serializer.sdk_serialize))
+    use("ours", 0.1)
+    try:
+        sdk_client._Client.capture_event = timed("capture_event", capture)
+        for _ in range(rounds):
+            for way, fn in ways:
+                sdk_client.serialize = timed("serializer", fn)
+                loop(call, path, token, 100)
+                spent.clear()
+                loop(call, path, token, n)
+                for label, values in spent.items():
+                    results.setdefault((way, label), []).append(statistics.mean(values) * 1e6)
+    finally:
+        sdk_client._Client.capture_event = capture
+        serializer.install()
+        sentry_sdk.get_client().flush(timeout=5)
+    print(f"\n{endpoint} at traces 0.1, µs of the request thread per sampled transaction")
+    print("| serializer | serializer µs | capture_event µs | rounds (capture_event) |")
+    print("|---|---:|---:|---:|")
+    for way, _ in ways:
+        ser, cap = results[(way, "serializer")], results[(way, "capture_event")]
+        spread = f"{min(cap):.0f}–{max(cap):.0f}"
+        print(f"| {way} | {statistics.median(ser):.0f} | {statistics.median(cap):.0f} | {spread} |")
+
+
 def stages(call, endpoint: str, path: str, token: str, n: int = 300) -> None:
     """One sampled transaction, stage by stage (µs of CPU): the request's thread at traces 1.0
     minus 0.0, the sender thread, and each stage alone on a captured transaction."""
@@ -303,6 +356,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rate", type=float, default=0.1, help="traces rate for --profile")
     parser.add_argument("--server", choices=("wsgi", "asgi"), default="wsgi")
     parser.add_argument("--logs-level", help="SENTRY_LOGS_LEVEL for this run")
+    parser.add_argument(
+        "--phases", action="store_true", help="at 0.1: our serializer against the SDK's"
+    )
     parser.add_argument("--top", type=int, default=35)
     parser.add_argument("--dump", help="with --profile: also write the cProfile stats to this file")
     parser.add_argument(
@@ -338,6 +394,10 @@ def run(args: argparse.Namespace, tmp: Path, dsn: str) -> int:
     if args.stages:
         for endpoint in args.endpoints.split(","):
             stages(call, endpoint, PATHS[endpoint], tokens.get(endpoint, token))
+        return 0
+    if args.phases:
+        for endpoint in args.endpoints.split(","):
+            phases(call, endpoint, PATHS[endpoint], tokens.get(endpoint, token))
         return 0
     if args.profile:
         use("ours", args.rate)
