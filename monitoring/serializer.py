@@ -122,7 +122,9 @@ def _plain(
         if processor(value, {"memo": None, "remaining_depth": room}) is not NotImplemented:
             raise _NotPlain
     kind = type(value)
-    if kind is str:
+    # Text, and a str subclass without a __sentry_repr__ (the SDK's TransactionSource enum),
+    # kept as it is, as the SDK keeps it.
+    if kind is str or (isinstance(value, str) and not hasattr(kind, "__sentry_repr__")):
         if max_length is not None and value and _longer(value, max_length):
             raise _NotPlain
         return value
@@ -130,11 +132,6 @@ def _plain(
         return value
     if isinstance(value, (int, float)):  # bool too; subclasses such as IntEnum, kept as they are
         if isinstance(value, float) and not math.isfinite(value):
-            raise _NotPlain
-        return value
-    if isinstance(value, str) and not hasattr(kind, "__sentry_repr__"):
-        # A str subclass (the SDK's TransactionSource is a str enum) is kept as it is too.
-        if max_length is not None and value and _longer(value, max_length):
             raise _NotPlain
         return value
     if kind is dict or kind is list or kind is tuple:
