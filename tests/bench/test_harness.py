@@ -7,6 +7,7 @@ import gzip
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import textwrap
@@ -21,6 +22,7 @@ import sentry_sdk
 from sentry_sdk.envelope import Envelope, Item, PayloadRef
 
 from bench.harness import counting_receiver
+from tests.support.sentry_receiver import INCOMPLETE
 from tests.support.servers import ROOT, app_environment
 
 # A bench run cut short: it starts one server (two workers), says which processes it started,
@@ -124,6 +126,36 @@ def test_counting_receiver__counts_what_the_sdk_sends_with_brotli_installed():
         client.flush(timeout=5)
         client.close(timeout=2)
         assert receiver.take() == {"event": 1}
+    finally:
+        receiver.stop()
+
+
+def test_counting_receiver__a_body_cut_short_is_counted_not_decoded():
+    """A sender that times out mid-body closes its socket: the receiver read fewer bytes than
+    Content-Length said, and once fed those to the decoder (brotli: "decoder failed")."""
+    receiver = counting_receiver()
+    body = brotli.compress(envelope_bytes())
+    try:
+        with socket.create_connection(("127.0.0.1", receiver.port), timeout=5) as sock:
+            sock.sendall(
+                b"POST /api/42/envelope/ HTTP/1.1\r\nHost: x\r\nContent-Encoding: br\r\n"
+                + f"Content-Length: {len(body)}\r\n\r\n".encode()
+                + body[: len(body) // 2]
+            )
+            sock.shutdown(socket.SHUT_WR)
+            assert sock.recv(1024) == b""  # closed without an answer
+        deadline = time.monotonic() + 5
+        while receiver.requests == 0 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert receiver.take() == {INCOMPLETE: 1}
+        # The next sender is served as before.
+        response = httpx.post(
+            f"http://127.0.0.1:{receiver.port}/api/42/envelope/",
+            content=body,
+            headers={"Content-Encoding": "br"},
+        )
+        assert response.status_code == 200
+        assert receiver.take() == {"event": 1, "transaction": 1}
     finally:
         receiver.stop()
 

@@ -55,6 +55,10 @@ def parse_envelope(body: bytes) -> tuple[dict[str, Any], list[tuple[dict[str, An
     return dict(envelope.headers), items
 
 
+# What ``take`` counts for a request whose body ended before its Content-Length.
+INCOMPLETE = "incomplete"
+
+
 def decode_body(body: bytes, encoding: str) -> bytes:
     """Undo every ``Content-Encoding`` the SDK may use: gzip by default, br where ``brotli`` is
     installed (the SDK then prefers it), deflate for completeness."""
@@ -135,6 +139,12 @@ class SentryReceiver:
                 body = self.rfile.read(length)
                 with receiver._lock:
                     receiver.requests += 1
+                    if len(body) < length:
+                        # The sender gave up mid-body (its timeout, on a loaded machine) and
+                        # closed: nothing to decode or answer; counted so a bench can say so.
+                        receiver.counts[INCOMPLETE] = receiver.counts.get(INCOMPLETE, 0) + 1
+                        self.close_connection = True
+                        return
                 if receiver.mode == "hang":
                     receiver._release_hang.wait(60)
                     return
