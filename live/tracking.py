@@ -32,7 +32,7 @@ from monitoring.metrics.registry import (
     WEBSOCKET_REJECTED,
 )
 from monitoring.scrubbing import scrub
-from monitoring.tracing import TRUSTED_PARENT, left_unsampled, new_trace, untrusted_trace_headers
+from monitoring.tracing import TRUSTED_PARENT, begin, new_trace, untrusted_trace_headers
 
 logger = logging.getLogger("live")
 
@@ -199,10 +199,7 @@ def transaction(
             "asgi_scope": asgi_scope,
             TRUSTED_PARENT: bool(trace_headers) and trusted,
         }
-        if not left_unsampled(started, sampling_context):
-            started = sentry_sdk.start_transaction(
-                started, custom_sampling_context=sampling_context
-            )
+        started = begin(started, sampling_context)
         with started:
             began = time.perf_counter()
             yield started

@@ -43,7 +43,7 @@ from sentry_sdk.utils import capture_internal_exceptions
 
 from monitoring import sentry_queries
 from monitoring.breadcrumbs import request_started_crumb
-from monitoring.tracing import left_unsampled, new_trace
+from monitoring.tracing import begin, new_trace
 
 # The parts of DjangoIntegration.setup_once that wrap every request; request_scope does their
 # work. (Channels' old AsgiHandler does not exist in Channels 4: nothing to patch there either.)
@@ -228,12 +228,7 @@ def request_scope(request: HttpRequest) -> Iterator[Transaction | None]:
             with sentry_queries.untraced_queries(queries):
                 yield None
             return
-        transaction = _request_transaction(request)
-        sampling_context = _sampling_context(request)
-        if not left_unsampled(transaction, sampling_context):
-            transaction = sentry_sdk.start_transaction(
-                transaction, custom_sampling_context=sampling_context
-            )
+        transaction = begin(_request_transaction(request), _sampling_context(request))
         # A sampled request's queries are spans; an untraced one's only noted.
         with transaction, sentry_queries.untraced_queries(None if transaction.sampled else queries):
             yield transaction

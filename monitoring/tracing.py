@@ -205,6 +205,17 @@ def left_unsampled(transaction: Transaction, custom_sampling_context: dict[str, 
     return True
 
 
+def begin(transaction: Transaction, custom_sampling_context: dict[str, Any]) -> Transaction:
+    """``transaction`` ready to be entered: left unsampled by :func:`left_unsampled`, or else
+    decided (and started) by ``start_transaction``. The one way requests and socket messages
+    start theirs."""
+    if left_unsampled(transaction, custom_sampling_context):
+        return transaction
+    return sentry_sdk.start_transaction(
+        transaction, custom_sampling_context=custom_sampling_context
+    )
+
+
 def parent_decision_trusted(sampling_context: Mapping[str, Any]) -> bool:
     """For the sampler: may ``parent_sampled`` stand? Only for requests our wrappers marked
     trusted, and for traces we continue from our own messages (channel layer, Celery)."""

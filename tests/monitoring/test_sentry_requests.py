@@ -300,8 +300,7 @@ def test_unsampled__decided_and_passed_on_exactly_as_start_transaction_would(
         monitor = type(sentry_sdk.get_client().monitor)
         monkeypatch.setattr(monitor, "downsample_factor", property(lambda _: 1))
     path, sentry_trace, trusted, with_baggage, decisions = DECISION_CASES[case]
-    module = sentry_requests if unit == "request" else tracking
-    ours = module.left_unsampled
+    ours = tracing.left_unsampled
     left_by_us = []
 
     def counted(transaction, sampling_context):
@@ -332,9 +331,9 @@ def test_unsampled__decided_and_passed_on_exactly_as_start_transaction_would(
             headers["baggage"] = f"sentry-trace_id={TRACE[:32]},sentry-sample_rand={sample_rand}"
         # A new trace's sample_rand is drawn at random: the grid's, for both.
         monkeypatch.setattr(tracing, "random_sample_rand", lambda drawn=sample_rand: drawn)
-        monkeypatch.setattr(module, "left_unsampled", counted)
+        monkeypatch.setattr(tracing, "left_unsampled", counted)
         by_us = passed_on(sentry_scope(headers), monkeypatch)
-        monkeypatch.setattr(module, "left_unsampled", lambda *args: False)
+        monkeypatch.setattr(tracing, "left_unsampled", lambda *args: False)
         by_the_sdk = passed_on(sentry_scope(headers), monkeypatch)
         assert by_us == by_the_sdk, (sample_rand, by_us, by_the_sdk)
         seen.add(by_us[0])
