@@ -312,6 +312,12 @@ def pooled(runs: list[dict]) -> dict:
     return {key: [sample for run in runs for sample in run[key]] for key in keys}
 
 
+def served_by(args: argparse.Namespace) -> str:
+    """The server side of a run, for the report's first line."""
+    database = "PostgreSQL" if args.postgres else "SQLite"
+    return f"{args.workers} uvicorn worker(s), {args.layer} channel layer, {database}"
+
+
 def compare(args: argparse.Namespace, runs: list[dict], when: str) -> str:
     """The pairs' report: both sides pooled, the ratios, and every run's p95 and CPU."""
     sides = {sentry: [run for run in runs if run["sentry"] is sentry] for sentry in SIDES}
@@ -323,8 +329,7 @@ def compare(args: argparse.Namespace, runs: list[dict], when: str) -> str:
         for off, on in zip(sides[False], sides[True], strict=True)
     ]
     lines = [
-        f"{args.sockets} sockets, {args.rounds} publishes per run, {args.workers} uvicorn "
-        f"worker(s), {args.layer} channel layer, {'PostgreSQL' if args.postgres else 'SQLite'}; "
+        f"{args.sockets} sockets, {args.rounds} publishes per run, {served_by(args)}; "
         f"{args.pairs} runs per side, interleaved "
         f"(off-on, on-off, ...); {when}",
         "",
@@ -395,9 +400,8 @@ def main() -> int:
         if args.sentry:
             print(f"Sentry receiver counted: {results['counted']}", file=sys.stderr)
         print(
-            f"\n{args.sockets} sockets, {args.rounds} publishes, {args.workers} uvicorn "
-            f"worker(s), {args.layer} channel layer, "
-            f"{'PostgreSQL' if args.postgres else 'SQLite'}, {SIDES[args.sentry]}; "
+            f"\n{args.sockets} sockets, {args.rounds} publishes, {served_by(args)}, "
+            f"{SIDES[args.sentry]}; "
             f"{os.cpu_count()} cores, Python {platform.python_version()}\n"
         )
         print("\n".join(table(results)))
