@@ -140,8 +140,8 @@ class SentryReceiver:
                 with receiver._lock:
                     receiver.requests += 1
                     if len(body) < length:
-                        # The sender gave up mid-body (its timeout, on a loaded machine) and
-                        # closed: nothing to decode or answer; counted so a bench can say so.
+                        # The sender closed mid-body (its send timeout, or its process
+                        # stopped): nothing to decode or answer; counted so a bench can say so.
                         receiver.counts[INCOMPLETE] = receiver.counts.get(INCOMPLETE, 0) + 1
                         self.close_connection = True
                         return
